@@ -252,3 +252,57 @@ fn process_batch(
     }
     out.flush()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run_on(input: &str, threads: usize) -> (Vec<serde_json::Value>, Vec<serde_json::Value>) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("in.jsonl");
+        std::fs::write(&path, input).unwrap();
+        let opts = Options {
+            files: vec![path],
+            threads,
+            max_message_bytes: 1 << 20,
+            now: "2024-01-01T00:00:00Z".parse().unwrap(),
+        };
+        let pipeline = Pipeline::new().unwrap();
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        run(&opts, &pipeline, &mut out, &mut err).unwrap();
+        let parse = |b: &[u8]| {
+            String::from_utf8(b.to_vec())
+                .unwrap()
+                .lines()
+                .map(|l| serde_json::from_str(l).unwrap())
+                .collect::<Vec<serde_json::Value>>()
+        };
+        (parse(&out), parse(&err))
+    }
+
+    #[test]
+    fn events_in_input_order_and_rejects_on_stderr() {
+        let mut input = String::new();
+        for i in 0..100 {
+            input.push_str(&format!(
+                "{{\"id\":\"doc{i}\",\"text\":\"Paragraph number {i} of the story.\"}}\n"
+            ));
+            if i == 50 {
+                input.push_str("{\"id\":\"bad\",\"html\":5}\n\n");
+            }
+        }
+        for threads in [1, 3] {
+            let (events, rejects) = run_on(&input, threads);
+            let ids: Vec<_> = events
+                .iter()
+                .map(|e| e["id"].as_str().unwrap().to_string())
+                .collect();
+            let want: Vec<_> = (0..100).map(|i| format!("doc{i}")).collect();
+            assert_eq!(ids, want);
+            assert_eq!(rejects.len(), 1);
+            assert_eq!(rejects[0]["id"], "bad");
+            assert_eq!(rejects[0]["dlq_reason"], "bad_envelope");
+            assert_eq!(events[0]["schema"], crate::event::SCHEMA);
+        }
+    }
+}
