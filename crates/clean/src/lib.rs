@@ -3,8 +3,29 @@
 //!
 //! Pure and synchronous: no I/O, no clock, no async. The worker calls [`clean`] on a compute
 //! thread; tests and benchmarks call it directly.
+//!
+//! # Layout
+//! - `decode`: bytes to text (hint > BOM > `<meta>` > detection; refuse rather than mojibake).
+//! - `dom`: the one walk over the parsed page into a flat arena with text statistics.
+//! - `boilerplate`: what furniture looks like (class words, stock lines).
+//! - `extract`: choosing the body container(s) and emitting paragraphs.
+//! - `metadata`: JSON-LD, meta tags, titles, authors, date strings for the dates stage.
+//! - `html`: the HTML path tying the above together.
+//! - `plaintext`: the plain-text path (a reader's copy of a page).
+//! - `normalise`: whitespace normalisation, idempotent and never growing.
+//! - `lang`: language detection when the page declares none.
 
 use serde::Serialize;
+
+mod boilerplate;
+mod decode;
+mod dom;
+mod extract;
+mod html;
+mod lang;
+mod metadata;
+pub mod normalise;
+mod plaintext;
 
 /// What the caller knows about the content before looking at it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -102,36 +123,51 @@ pub enum CleanError {
     NoContent(String),
 }
 
+/// Input beyond this many bytes is cut before parsing: bounded memory and time whatever the
+/// transport let through (the worker's own `limits.max_message_bytes` normally rejects such
+/// inputs earlier as `too_large`).
+pub const MAX_PARSE_BYTES: usize = 64 * 1024 * 1024;
+
 /// Runs the clean stage.
 pub fn clean(input: &Input<'_>) -> Result<Cleaned, CleanError> {
-    let (text, encoding) = decode(input)?;
-    let body: String = text
-        .split('\n')
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect::<Vec<_>>()
-        .join("\n\n");
-    if body.is_empty() {
-        return Err(CleanError::NoContent("no text".into()));
+    let bytes = input.bytes.get(..input.bytes.len().min(MAX_PARSE_BYTES)).unwrap_or(input.bytes);
+    let kind = match input.kind {
+        ContentKind::Sniff => sniff(bytes),
+        k => k,
+    };
+    let decoded = decode::decode(bytes, input.charset_hint, kind == ContentKind::Html)?;
+    let encoding = decoded.encoding.name();
+    match kind {
+        ContentKind::Text => plaintext::clean_text(&decoded.text, input, encoding),
+        _ => html::clean_html(&decoded.text, input, encoding),
     }
-    Ok(Cleaned {
-        encoding,
-        text: body,
-        ..Cleaned::default()
-    })
 }
 
-fn decode(input: &Input<'_>) -> Result<(String, &'static str), CleanError> {
-    let enc = input
-        .charset_hint
-        .and_then(|l| encoding_rs::Encoding::for_label(l.trim().as_bytes()))
-        .unwrap_or(encoding_rs::UTF_8);
-    let (text, used, had_errors) = enc.decode(input.bytes);
-    if had_errors {
-        return Err(CleanError::Undecodable(format!(
-            "invalid {} byte sequences",
-            used.name()
-        )));
+/// HTML or text? Markup near the start decides.
+fn sniff(bytes: &[u8]) -> ContentKind {
+    let head = bytes.get(..bytes.len().min(4096)).unwrap_or(bytes);
+    let lower: Vec<u8> = head.iter().map(u8::to_ascii_lowercase).collect();
+    let has = |n: &[u8]| lower.windows(n.len()).any(|w| w == n);
+    let trimmed = lower.iter().position(|b| !b.is_ascii_whitespace() && *b != 0xEF && *b != 0xBB && *b != 0xBF);
+    let starts_lt = trimmed.and_then(|i| lower.get(i)).is_some_and(|&b| b == b'<');
+    if starts_lt
+        || has(b"<html")
+        || has(b"<!doctype html")
+        || has(b"<body")
+        || has(b"<head")
+        || (has(b"<p>") && has(b"</p>"))
+        || (has(b"<div") && has(b"</div>"))
+    {
+        ContentKind::Html
+    } else {
+        ContentKind::Text
     }
-    Ok((text.into_owned(), used.name()))
+}
+
+/// Scoring details of a page's body candidates (for development: `examples/debug_page.rs`).
+#[doc(hidden)]
+pub fn debug_candidates(html_text: &str) -> String {
+    let parsed = scraper::Html::parse_document(html_text);
+    let doc = dom::walk(&parsed);
+    extract::debug_candidates(&doc)
 }

@@ -3,8 +3,25 @@
 //!
 //! Pure and synchronous. The clock is a parameter ([`Input::now`]), never read here, so tests
 //! freeze it and replays give the same output.
+//!
+//! # Layout
+//! - [`parse`]: date strings in many formats and languages -> civil date, time and offset.
+//! - `pubdate`: ranks the page's date candidates (JSON-LD > meta > `<time>` in the article >
+//!   byline > text > URL > hint), rejects impossible dates, formats RFC 3339.
+//! - [`timex`]: the temporal tagger and normaliser (TIMEX3 values against the reference date).
+//! - `lexicon`: the rule set as data (`data/*.tsv`: month and weekday names per language,
+//!   zone abbreviations, the English tagger lexicon), compiled in.
+//! - `tokens`: the tokenizer shared by the parser and the tagger.
 
 use serde::Serialize;
+
+mod lexicon;
+pub mod parse;
+mod pubdate;
+pub mod timex;
+mod tokens;
+
+pub use pubdate::from_url;
 
 /// Whether a candidate claims to be the publication or the modification date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -85,16 +102,45 @@ pub struct Dates {
 
 /// Runs the dates stage. It cannot fail: a page without dates has none.
 pub fn run(input: &Input<'_>) -> Dates {
-    let published = input.published_hint.and_then(|h| {
-        let day = h.get(..10)?;
-        day.parse::<jiff::civil::Date>().ok().map(|_| PageDate {
-            value: h.trim().to_string(),
-            source: "hint".to_string(),
-        })
-    });
-    Dates {
-        published,
-        modified: None,
-        timexes: Vec::new(),
+    let chosen = pubdate::choose(input);
+    if let Some(reference) = chosen.reference {
+        return Dates {
+            published: chosen.published,
+            modified: chosen.modified,
+            timexes: timex::tag(input.text, reference, input.language),
+        };
     }
+    // Nothing on the page, in the URL or from the caller: the first full date written in the
+    // text (a dateline), if it is plausible, is the publication day.
+    let clock = reference_from_clock(input);
+    let timexes = timex::tag(input.text, clock, input.language);
+    let in_text = timexes.iter().find_map(|t| {
+        let explicit = t.text.bytes().filter(u8::is_ascii_digit).count() >= 4;
+        let day: jiff::civil::Date = t.value.get(..10)?.parse().ok()?;
+        (explicit && t.value.len() == 10 && day.year() >= 1990 && day <= clock).then_some(day)
+    });
+    match in_text {
+        Some(day) => Dates {
+            published: Some(PageDate {
+                value: day.to_string(),
+                source: "text".to_string(),
+            }),
+            modified: chosen.modified,
+            timexes: timex::tag(input.text, day, input.language),
+        },
+        None => Dates {
+            published: None,
+            modified: chosen.modified,
+            timexes,
+        },
+    }
+}
+
+/// The reference day when the page states none: the fetch day (or today), in UTC.
+fn reference_from_clock(input: &Input<'_>) -> jiff::civil::Date {
+    input
+        .fetched_at
+        .unwrap_or(input.now)
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .date()
 }

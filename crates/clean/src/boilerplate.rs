@@ -1,0 +1,479 @@
+//! What page furniture looks like.
+//!
+//! Two kinds of evidence, both general rather than per-site: the words sites use in class and
+//! id names for their furniture (share bars, "related", newsletter boxes, ad slots…), and the
+//! short stock lines that survive inside article containers ("Advertisement", "Reading time: 3
+//! min", "Sign up for our newsletter"). Class words are matched per token, and state modifiers
+//! such as `has-sidebar` are ignored: the article's own wrapper often carries them, and pruning
+//! it would lose the whole body.
+
+/// What an element's class, id, role and itemprop say about it.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct AttrClass {
+    /// Furniture: prune the subtree.
+    pub negative: bool,
+    /// Furniture that can look like an article (teasers, comments, related stories).
+    pub strong_negative: bool,
+    /// A strong article-body marker.
+    pub positive: bool,
+    /// Byline, dateline or date box.
+    pub byline: bool,
+    /// Author name box.
+    pub author: bool,
+    /// Caption or photo credit.
+    pub caption: bool,
+    /// Readability-style weight for candidate scoring.
+    pub weight: i16,
+}
+
+const NEG_ANYWHERE: &[&str] = &[
+    "share",
+    "social",
+    "newsletter",
+    "subscri",
+    "signup",
+    "sign-up",
+    "cookie",
+    "consent",
+    "gdpr",
+    "related",
+    "recommend",
+    "mostread",
+    "most-read",
+    "most_read",
+    "mostpopular",
+    "most-popular",
+    "popular",
+    "trending",
+    "outbrain",
+    "taboola",
+    "promo",
+    "advert",
+    "sponsor",
+    "comment",
+    "disqus",
+    "breadcrumb",
+    "pagination",
+    "banner",
+    "popup",
+    "modal",
+    "skiplink",
+    "skip-link",
+    "sidebar",
+    "readmore",
+    "read-more",
+    "morefrom",
+    "more-from",
+    "more-stories",
+    "morestories",
+    "also-read",
+    "alsoread",
+    "read-next",
+    "readnext",
+    "up-next",
+    "upnext",
+    "toolbar",
+    "masthead",
+    "sr-only",
+    "visually-hidden",
+    "screen-reader",
+    "screenreader",
+    "adslot",
+    "ad-slot",
+    "adsense",
+    "adunit",
+    "ad-unit",
+    "ad-container",
+    "ad-wrapper",
+    "adwrapper",
+    "adcontainer",
+    "dfp",
+    "paid-content",
+    "print-only",
+    "donate",
+    "login",
+    "follow",
+    "jump-link",
+    "table-of-contents",
+    "author-bio",
+    "authorbio",
+    "author-box",
+    "about-author",
+    "about-the-author",
+    "site-header",
+    "site-footer",
+    "page-footer",
+    "page-header",
+    "nav-",
+    "-nav",
+    "navbar",
+    "navigation",
+    "menu",
+    "footer",
+    "rating",
+    "feedback",
+    "pullquote",
+    "pull-quote",
+    "inline-ad",
+    "native-ad",
+];
+
+const POSITIVE_WORDS: &[&str] = &[
+    "article", "story", "entry", "post", "news", "blog", "main", "single",
+];
+const POSITIVE_PARTS: &[&str] = &["body", "content", "text"];
+
+/// Classifies an element by its attributes. `cache` remembers class strings already seen on
+/// the page, word by word (pages repeat a few hundred class words over thousands of elements).
+pub(crate) fn classify_attrs_cached(
+    class: &str,
+    id: &str,
+    role: &str,
+    itemprop: &str,
+    cache: &mut std::collections::HashMap<String, AttrClass>,
+) -> AttrClass {
+    let mut ac = classify_special(role, itemprop);
+    for raw in class.split_ascii_whitespace().chain(id.split_ascii_whitespace()) {
+        let c = match cache.get(raw) {
+            Some(c) => *c,
+            None => {
+                let c = classify_words(raw);
+                if cache.len() < 8192 {
+                    cache.insert(raw.to_string(), c);
+                }
+                c
+            }
+        };
+        merge(&mut ac, c);
+    }
+    if ac.positive {
+        ac.byline = false;
+    }
+    ac
+}
+
+/// Classifies an element by its attributes (uncached).
+#[cfg(test)]
+pub(crate) fn classify_attrs(class: &str, id: &str, role: &str, itemprop: &str) -> AttrClass {
+    classify_attrs_cached(class, id, role, itemprop, &mut std::collections::HashMap::new())
+}
+
+fn merge(ac: &mut AttrClass, c: AttrClass) {
+    ac.negative |= c.negative;
+    ac.strong_negative |= c.strong_negative;
+    ac.positive |= c.positive;
+    ac.byline |= c.byline;
+    ac.author |= c.author;
+    ac.caption |= c.caption;
+    ac.weight = ac.weight.saturating_add(c.weight);
+}
+
+fn classify_special(role: &str, itemprop: &str) -> AttrClass {
+    let mut ac = AttrClass::default();
+    if !itemprop.is_empty() {
+        let ip = itemprop.to_ascii_lowercase();
+        if ip.contains("articlebody") {
+            ac.positive = true;
+            ac.weight += 50;
+        }
+        if ip.split_ascii_whitespace().any(|w| w == "author" || w == "creator") {
+            ac.author = true;
+        }
+        if ip.contains("datepublished") || ip.contains("datemodified") {
+            ac.byline = true;
+        }
+    }
+    if !role.is_empty() {
+        let r = role.to_ascii_lowercase();
+        if matches!(
+            r.as_str(),
+            "navigation"
+                | "banner"
+                | "contentinfo"
+                | "complementary"
+                | "dialog"
+                | "alertdialog"
+                | "menu"
+                | "menubar"
+                | "search"
+                | "toolbar"
+        ) {
+            ac.negative = true;
+        }
+    }
+    ac
+}
+
+fn classify_words(words: &str) -> AttrClass {
+    let mut ac = AttrClass::default();
+    for raw in words.split_ascii_whitespace() {
+        if raw.len() > 80 {
+            continue;
+        }
+        let t = raw.to_ascii_lowercase();
+        // State modifiers describe the page, not the box.
+        if ["has-", "no-", "with-", "is-", "show-", "hide-", "js-", "page-", "template-", "single-format", "category-", "tag-", "tags-", "postid-", "post-", "type-", "status-", "format-", "cat-", "topic-", "node-", "path-"]
+            .iter()
+            .any(|p| t.starts_with(p))
+            || ["no-sidebar", "nosidebar", "without-sidebar", "has-sidebar", "sidebar-none", "full-width", "no-comments", "comments-closed", "no-ads"]
+                .iter()
+                .any(|p| t.contains(p))
+        {
+            continue;
+        }
+        let positive = (POSITIVE_WORDS.iter().any(|w| t.contains(w))
+            && POSITIVE_PARTS.iter().any(|w| t.contains(w)))
+            || t == "content"
+            || t == "main-content"
+            || t == "maincontent"
+            || t == "rich-text"
+            || t == "richtext"
+            || t == "prose";
+        if positive
+            && !t.contains("related")
+            && !t.contains("comment")
+            && !t.contains("sidebar")
+            && !t.contains("footer")
+            && !t.contains("header")
+            && !t.contains("list")
+            && !t.contains("teaser")
+            && !t.contains("card")
+            && !t.contains("meta")
+            && !t.contains("info")
+            && !t.contains("tags")
+            && !t.contains("title")
+            && !t.contains("author")
+        {
+            ac.positive = true;
+            ac.weight += 25;
+        }
+        if is_ad_token(&t) || has_negative_word(&t) || is_exact_negative(&t) {
+            ac.negative = true;
+            ac.weight -= 25;
+            if ["related", "recommend", "promo", "comment", "teaser", "sidebar", "popular", "trending", "more-", "card"]
+                .iter()
+                .any(|w| t.contains(w))
+            {
+                ac.strong_negative = true;
+            }
+        }
+        if t.contains("byline")
+            || t.contains("dateline")
+            || t.contains("date")
+            || t.contains("timestamp")
+            || t.contains("publish")
+            || t.contains("posted")
+            || t.contains("updated")
+            || t == "time"
+            || t.ends_with("-time")
+            || t.ends_with("_time")
+            || t.starts_with("time-")
+            || t.contains("meta")
+            || t.contains("author")
+        {
+            // Author boxes and date lines: metadata, kept out of the body but read for
+            // authors and dates.
+            if !t.contains("update") || t.len() < 24 {
+                ac.byline = true;
+            }
+        }
+        if t.contains("author") && !t.contains("bio") && !t.contains("box") {
+            ac.author = true;
+        }
+        if t.contains("caption") || t.contains("credit") || t == "wp-caption-text" {
+            ac.caption = true;
+        }
+    }
+    ac
+}
+
+/// One automaton for all furniture words: class words are matched for every element of every
+/// page, and a hundred `contains` calls per word showed up as the stage's hottest spot.
+static NEG_MATCHER: std::sync::LazyLock<Option<aho_corasick::AhoCorasick>> =
+    std::sync::LazyLock::new(|| aho_corasick::AhoCorasick::new(NEG_ANYWHERE).ok());
+
+fn has_negative_word(t: &str) -> bool {
+    match NEG_MATCHER.as_ref() {
+        Some(m) => m.is_match(t),
+        None => NEG_ANYWHERE.iter().any(|w| t.contains(w)),
+    }
+}
+
+fn is_exact_negative(t: &str) -> bool {
+    matches!(
+        t,
+        "nav" | "widget" | "tags" | "tag-list" | "taglist" | "topics" | "keywords" | "hidden" | "hide"
+            | "print" | "header" | "share" | "tools" | "utility" | "meta-tags" | "post-tags"
+            | "entry-tags" | "article-tags" | "byline-share" | "newsletter" | "aside"
+    )
+}
+
+fn is_ad_token(t: &str) -> bool {
+    t == "ad"
+        || t == "ads"
+        || t == "adv"
+        || t == "advert"
+        || t.starts_with("ad-")
+        || t.starts_with("ad_")
+        || t.starts_with("ads-")
+        || t.starts_with("ads_")
+        || t.ends_with("-ad")
+        || t.ends_with("_ad")
+        || t.ends_with("-ads")
+        || t.ends_with("_ads")
+        || t.contains("-ad-")
+        || t.contains("_ad_")
+        || t.starts_with("gpt-")
+        || t.starts_with("widget_")
+        || t.starts_with("widget-area")
+        || t.starts_with("google_ads")
+}
+
+/// Stock lines that are never article text, whatever container they sit in.
+pub(crate) fn is_boilerplate_line(line: &str) -> bool {
+    let l = line.trim();
+    let n = l.chars().count();
+    if n == 0 {
+        return true;
+    }
+    if n > 160 {
+        return false;
+    }
+    let low = l.to_lowercase();
+    let low = low.trim_end_matches(['.', ':', '!', '…', '>', '»', '→', ' ']);
+    const EXACT: &[&str] = &[
+        "advertisement",
+        "advertisements",
+        "advertising",
+        "ad",
+        "ads",
+        "sponsored",
+        "sponsored content",
+        "story continues below advertisement",
+        "article continues below advertisement",
+        "continue reading below",
+        "advertisement - continue reading below",
+        "scroll to continue with content",
+        "loading",
+        "loading...",
+        "share",
+        "share this",
+        "share this article",
+        "share this story",
+        "share on facebook",
+        "share on twitter",
+        "tweet",
+        "email",
+        "print",
+        "copy link",
+        "link copied",
+        "read more",
+        "read next",
+        "continue reading",
+        "show more",
+        "see more",
+        "related",
+        "related articles",
+        "related stories",
+        "related content",
+        "related posts",
+        "more from",
+        "most read",
+        "most popular",
+        "trending",
+        "recommended",
+        "recommended for you",
+        "you may also like",
+        "you might also like",
+        "skip to content",
+        "skip to main content",
+        "subscribe",
+        "sign up",
+        "sign in",
+        "log in",
+        "follow us",
+        "comments",
+        "leave a comment",
+        "leave a reply",
+        "back to top",
+        "image",
+        "photo",
+        "video",
+        "listen",
+        "listen to this article",
+        "close",
+        "menu",
+        "toggle",
+        "play",
+        "watch",
+        "home",
+    ];
+    if EXACT.contains(&low) {
+        return true;
+    }
+    // "Reading Time: 2 minutes", "5 min read", "3 minute read".
+    if n <= 40
+        && (low.starts_with("reading time")
+            || low.starts_with("read time")
+            || low.starts_with("estimated reading time")
+            || ((low.ends_with("min read") || low.ends_with("minute read") || low.ends_with("minutes read") || low.ends_with("mins read"))
+                && low.chars().next().is_some_and(|c| c.is_ascii_digit())))
+    {
+        return true;
+    }
+    if n <= 60 && low.starts_with("why you can trust") {
+        return true;
+    }
+    if n <= 120
+        && (low.starts_with("sign up for")
+            || low.starts_with("subscribe to")
+            || low.starts_with("get our")
+                && (low.contains("newsletter") || low.contains("email") || low.contains("app"))
+            || low.starts_with("follow us on")
+            || low.starts_with("click here to")
+            || low.starts_with("we use cookies")
+            || low.starts_with("this site uses cookies")
+            || low.starts_with("this website uses cookies")
+            || low.starts_with("by clicking")
+            || low.starts_with("read more:")
+            || low.starts_with("also read:")
+            || low.starts_with("related:")
+            || low.starts_with("see also:")
+            || low.starts_with("more:")
+            || low.starts_with("share this")
+            || low.starts_with("share on ")
+            || low.starts_with("copyright ©")
+            || low.starts_with("© ")
+            || low.starts_with("all rights reserved")
+            || (low.contains("newsletter") && (low.contains("sign up") || low.contains("subscribe")))
+            || low.contains("javascript is disabled")
+            || low.contains("enable javascript")
+            || low.contains("your browser does not support"))
+    {
+        return true;
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn state_modifiers_do_not_prune() {
+        assert!(!classify_attrs("main-wrapper has-sidebar", "", "", "").negative);
+        assert!(classify_attrs("related-articles", "", "", "").negative);
+        assert!(classify_attrs("ad-slot", "", "", "").negative);
+        assert!(!classify_attrs("headline", "", "", "").negative);
+        assert!(classify_attrs("article-body", "", "", "").positive);
+    }
+
+    #[test]
+    fn stock_lines() {
+        assert!(is_boilerplate_line("Advertisement"));
+        assert!(is_boilerplate_line("Reading Time:2 minutes"));
+        assert!(is_boilerplate_line("5 min read"));
+        assert!(is_boilerplate_line("Why you can trust SCMP"));
+        assert!(!is_boilerplate_line("Share prices fell sharply on Tuesday."));
+    }
+}

@@ -1,0 +1,709 @@
+//! One walk over the parsed page.
+//!
+//! The speed budget allows one DOM parse and not much more, so everything the stage needs from
+//! the tree is gathered in a single iterative walk (no recursion: 100,000-deep pages must not
+//! overflow the stack) into a flat arena: elements with their bottom-up text statistics and
+//! readability-style paragraph scores, a linear event list (open/text/close) that later steps
+//! slice by index instead of walking the tree again, and the raw metadata (meta tags, JSON-LD,
+//! headings, `<time>`, bylines, captions). The html5ever tree is dropped right after, so peak
+//! memory is the tree plus a compact copy, never two trees.
+
+use ego_tree::iter::Edge;
+use scraper::{Html, Node};
+
+use crate::boilerplate::{classify_attrs_cached, AttrClass};
+
+/// Tags the extractor tells apart; everything else is `Inline` or `Block`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Tag {
+    Html,
+    Head,
+    Body,
+    Title,
+    Meta,
+    Link,
+    Script,
+    Style,
+    /// Subtrees with no readable text (noscript, template, svg, iframe, form controls…).
+    Skip,
+    Nav,
+    Aside,
+    Footer,
+    Header,
+    Main,
+    Article,
+    Section,
+    Div,
+    P,
+    Pre,
+    Blockquote,
+    H1,
+    H,
+    Li,
+    List,
+    Table,
+    Tr,
+    Td,
+    Br,
+    Hr,
+    A,
+    Img,
+    Figure,
+    Figcaption,
+    Time,
+    /// Other block-level elements (address, details, dd, dt, center…).
+    Block,
+    Inline,
+}
+
+impl Tag {
+    fn from_name(name: &str) -> Tag {
+        match name {
+            "html" => Tag::Html,
+            "head" => Tag::Head,
+            "body" => Tag::Body,
+            "title" => Tag::Title,
+            "meta" => Tag::Meta,
+            "link" => Tag::Link,
+            "script" => Tag::Script,
+            "style" => Tag::Style,
+            "noscript" | "template" | "svg" | "math" | "iframe" | "object" | "embed"
+            | "canvas" | "video" | "audio" | "select" | "button" | "input" | "textarea"
+            | "option" | "map" | "dialog" => Tag::Skip,
+            "nav" => Tag::Nav,
+            "aside" => Tag::Aside,
+            "footer" => Tag::Footer,
+            "header" => Tag::Header,
+            "main" => Tag::Main,
+            "article" => Tag::Article,
+            "section" => Tag::Section,
+            "div" => Tag::Div,
+            "p" => Tag::P,
+            "pre" => Tag::Pre,
+            "blockquote" => Tag::Blockquote,
+            "h1" => Tag::H1,
+            "h2" | "h3" | "h4" | "h5" | "h6" => Tag::H,
+            "li" => Tag::Li,
+            "ul" | "ol" | "dl" | "menu" => Tag::List,
+            "table" | "tbody" | "thead" | "tfoot" => Tag::Table,
+            "tr" => Tag::Tr,
+            "td" | "th" => Tag::Td,
+            "br" => Tag::Br,
+            "hr" => Tag::Hr,
+            "a" => Tag::A,
+            "img" => Tag::Img,
+            "figure" => Tag::Figure,
+            "figcaption" => Tag::Figcaption,
+            "time" => Tag::Time,
+            "address" | "details" | "summary" | "dd" | "dt" | "center" | "fieldset"
+            | "legend" | "caption" | "hgroup" | "form" => Tag::Block,
+            _ => Tag::Inline,
+        }
+    }
+
+    /// Whether the element starts a new line of text.
+    pub(crate) fn is_block(self) -> bool {
+        !matches!(
+            self,
+            Tag::Inline | Tag::A | Tag::Img | Tag::Time | Tag::Meta | Tag::Link | Tag::Title
+        )
+    }
+}
+
+pub(crate) const NONE: u32 = u32::MAX;
+
+/// Element flags.
+pub(crate) mod flag {
+    /// Boilerplate by tag, role, class or id: the subtree is never article text.
+    pub const PRUNED: u16 = 1;
+    /// Inside a pruned subtree.
+    pub const IN_PRUNED: u16 = 1 << 1;
+    /// Caption or photo credit.
+    pub const CAPTION: u16 = 1 << 2;
+    /// Byline, dateline, author or date box: metadata, not body.
+    pub const BYLINE: u16 = 1 << 3;
+    /// Strong article-body marker (`itemprop=articleBody`, `article-body`, `entry-content`…).
+    pub const POSITIVE: u16 = 1 << 4;
+    /// `<article>` or schema.org Article microdata: the article's outer box.
+    pub const ARTICLE: u16 = 1 << 5;
+    /// Has a block-level child (so it is a container, not a paragraph).
+    pub const HAS_BLOCK_CHILD: u16 = 1 << 6;
+    /// Inside an `<a>`.
+    pub const IN_LINK: u16 = 1 << 7;
+    /// Hidden (attribute, aria-hidden or inline style).
+    pub const HIDDEN: u16 = 1 << 8;
+    /// Inside a caption.
+    pub const IN_CAPTION: u16 = 1 << 9;
+    /// Class or id words say furniture; pruned after the walk unless it holds the article.
+    pub const NEG_CLASS: u16 = 1 << 10;
+    /// Holds the headline or an article-body marker.
+    pub const CONTAINS_MAIN: u16 = 1 << 11;
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Elem {
+    pub tag: Tag,
+    pub parent: u32,
+    /// Index of the `Open` event; the subtree is `events[open..=close]`.
+    pub open: u32,
+    pub close: u32,
+    /// Byte range of the subtree's text in [`Doc::text`].
+    pub text_start: u32,
+    pub text_end: u32,
+    pub flags: u16,
+    /// Readability-style class/id weight (-25, 0, +25…).
+    pub class_weight: i16,
+    /// Non-whitespace characters of text in the subtree, boilerplate excluded.
+    pub text_len: u32,
+    /// Of which inside links.
+    pub link_len: u32,
+    /// Paragraph score accumulated from descendants.
+    pub score: f32,
+    /// Number of scored paragraphs below.
+    pub paras: u32,
+    /// Non-whitespace characters of the element's own text nodes (children excluded).
+    own_len: u32,
+    own_link: u32,
+    own_commas: u32,
+    /// Subtree text length counting everything but hard-pruned subtrees.
+    raw_len: u32,
+}
+
+impl Elem {
+    pub(crate) fn has(&self, f: u16) -> bool {
+        self.flags & f != 0
+    }
+    pub(crate) fn link_density(&self) -> f32 {
+        if self.text_len == 0 {
+            0.0
+        } else {
+            self.link_len as f32 / self.text_len as f32
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Ev {
+    Open(u32),
+    Close(u32),
+    Text(u32, u32),
+}
+
+/// A short visible text found on the way (heading, byline, time, caption).
+#[derive(Debug, Clone)]
+pub(crate) struct Found {
+    pub elem: u32,
+    pub text: String,
+    /// The `datetime` attribute for `<time>`.
+    pub attr: String,
+    /// Class, id and itemprop words, lower case (for the role of a date).
+    pub hint: String,
+}
+
+/// What the walk gathered from the head and the page furniture.
+#[derive(Debug, Default)]
+pub(crate) struct RawMeta {
+    pub html_lang: Option<String>,
+    pub title: Option<String>,
+    /// (lower-case key, content): `name`, `property`, `http-equiv` and `itemprop` keys.
+    pub metas: Vec<(String, String, u32)>,
+    pub canonical: Option<String>,
+    pub ld_json: Vec<String>,
+    pub h1s: Vec<Found>,
+    pub times: Vec<Found>,
+    pub bylines: Vec<Found>,
+    pub authors: Vec<Found>,
+    pub captions: Vec<Found>,
+    pub first_img: Option<String>,
+}
+
+pub(crate) struct Doc {
+    pub elems: Vec<Elem>,
+    pub events: Vec<Ev>,
+    pub text: String,
+    pub meta: RawMeta,
+}
+
+impl Doc {
+    pub(crate) fn text_of(&self, e: &Elem) -> &str {
+        self.text
+            .get(e.text_start as usize..e.text_end as usize)
+            .unwrap_or("")
+    }
+
+    /// Whether `inner` lies in the subtree of `outer`.
+    pub(crate) fn contains(&self, outer: u32, inner: u32) -> bool {
+        match (self.elems.get(outer as usize), self.elems.get(inner as usize)) {
+            (Some(o), Some(i)) => o.open <= i.open && i.close <= o.close,
+            _ => false,
+        }
+    }
+}
+
+/// Caps so a hostile page cannot make the metadata lists grow without bound.
+const MAX_FOUND: usize = 64;
+const MAX_METAS: usize = 512;
+const MAX_LD_JSON: usize = 16;
+const MAX_LD_JSON_BYTES: usize = 2 * 1024 * 1024;
+const MAX_SHORT_TEXT: usize = 300;
+
+struct Frame {
+    elem: u32,
+    flags: u16,
+    /// Text is not collected (script, style, skipped subtrees).
+    mute: bool,
+    /// Collect the subtree's text on close into one of the `RawMeta` lists.
+    collect: Collect,
+    attr: String,
+    hint: String,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Collect {
+    None,
+    Title,
+    H1,
+    Time,
+    Byline,
+    Author,
+    Caption,
+}
+
+/// Walks the parsed page once.
+pub(crate) fn walk(html: &Html) -> Doc {
+    let mut doc = Doc {
+        elems: Vec::with_capacity(2048),
+        events: Vec::with_capacity(8192),
+        text: String::with_capacity(64 * 1024),
+        meta: RawMeta::default(),
+    };
+    let mut stack: Vec<Frame> = Vec::with_capacity(64);
+    let mut cache = std::collections::HashMap::new();
+    for edge in html.tree.root().traverse() {
+        match edge {
+            Edge::Open(node) => match node.value() {
+                Node::Element(el) => {
+                    open_element(&mut doc, &mut stack, el, node, &mut cache);
+                }
+                Node::Text(t) => {
+                    if let Some(top) = stack.last() {
+                        if top.mute {
+                            continue;
+                        }
+                        let s: &str = t;
+                        push_text(&mut doc, top, s);
+                    }
+                }
+                _ => {}
+            },
+            Edge::Close(node) => {
+                if let Node::Element(_) = node.value() {
+                    close_element(&mut doc, &mut stack);
+                }
+            }
+        }
+    }
+    while !stack.is_empty() {
+        close_element(&mut doc, &mut stack);
+    }
+    compute_stats(&mut doc);
+    doc
+}
+
+fn push_text(doc: &mut Doc, top: &Frame, s: &str) {
+    let start = doc.text.len();
+    doc.text.push_str(s);
+    let end = doc.text.len();
+    doc.events.push(Ev::Text(start as u32, end as u32));
+    let mut n = 0u32;
+    let mut commas = 0u32;
+    for c in s.chars() {
+        if !c.is_whitespace() {
+            n += 1;
+            if matches!(c, ',' | '，' | '、' | '،') {
+                commas += 1;
+            }
+        }
+    }
+    if let Some(e) = doc.elems.get_mut(top.elem as usize) {
+        e.own_len += n;
+        e.own_commas += commas;
+        if top.flags & flag::IN_LINK != 0 {
+            e.own_link += n;
+        }
+    }
+}
+
+fn open_element(
+    doc: &mut Doc,
+    stack: &mut Vec<Frame>,
+    el: &scraper::node::Element,
+    node: ego_tree::NodeRef<'_, Node>,
+    cache: &mut std::collections::HashMap<String, AttrClass>,
+) {
+    let tag = Tag::from_name(el.name());
+    let idx = doc.elems.len() as u32;
+    let (parent, parent_flags, parent_mute) = match stack.last() {
+        Some(f) => (f.elem, f.flags, f.mute),
+        None => (NONE, 0, false),
+    };
+    let mut flags = 0u16;
+    if parent_flags & (flag::PRUNED | flag::IN_PRUNED) != 0 {
+        flags |= flag::IN_PRUNED;
+    }
+    if parent_flags & flag::IN_LINK != 0 || tag == Tag::A {
+        flags |= flag::IN_LINK;
+    }
+    if parent_flags & (flag::CAPTION | flag::IN_CAPTION) != 0 {
+        flags |= flag::IN_CAPTION;
+    }
+    let class = el.attr("class").unwrap_or("");
+    let id = el.attr("id").unwrap_or("");
+    let role = el.attr("role").unwrap_or("");
+    let itemprop = el.attr("itemprop").unwrap_or("");
+    let ac: AttrClass = classify_attrs_cached(class, id, role, itemprop, cache);
+    let mut class_weight = ac.weight;
+    if ac.positive {
+        flags |= flag::POSITIVE;
+    }
+    let hidden = el.attr("hidden").is_some()
+        || el.attr("aria-hidden").is_some_and(|v| v.eq_ignore_ascii_case("true"))
+        || el.attr("style").is_some_and(style_hidden);
+    if hidden && !matches!(tag, Tag::Html | Tag::Body | Tag::Head) {
+        flags |= flag::HIDDEN;
+    }
+    let structural = matches!(tag, Tag::Html | Tag::Body | Tag::Main | Tag::Head);
+    let tag_pruned = matches!(tag, Tag::Nav | Tag::Aside | Tag::Footer | Tag::Skip)
+        || (tag == Tag::Header && !ac.positive);
+    // An `<article>` is pruned by its class words only when they say plainly that it is a
+    // teaser or a comment: its other classes are taxonomy (tags, categories) and say nothing.
+    let class_pruned = ac.negative && !ac.positive && (tag != Tag::Article || ac.strong_negative);
+    if !structural && (tag_pruned || hidden) {
+        flags |= flag::PRUNED;
+    } else if !structural && class_pruned {
+        flags |= flag::NEG_CLASS;
+    }
+    if tag == Tag::Article
+        || el
+            .attr("itemtype")
+            .is_some_and(|t| t.contains("Article") || t.contains("BlogPosting"))
+    {
+        flags |= flag::ARTICLE;
+        class_weight += 10;
+    }
+    let mut collect = Collect::None;
+    if matches!(tag, Tag::Figcaption) || (ac.caption && !structural) {
+        flags |= flag::CAPTION;
+        collect = Collect::Caption;
+    } else if tag == Tag::Figure {
+        flags |= flag::CAPTION;
+    }
+    if ac.byline && !structural && tag != Tag::Article {
+        flags |= flag::BYLINE;
+        collect = Collect::Byline;
+    }
+    if ac.author && !structural {
+        collect = Collect::Author;
+    }
+    let mut attr = String::new();
+    match tag {
+        Tag::Title if parent_flags & flag::IN_PRUNED == 0 => collect = Collect::Title,
+        Tag::H1 => collect = Collect::H1,
+        Tag::Time => {
+            collect = Collect::Time;
+            attr = el.attr("datetime").unwrap_or("").trim().to_string();
+            if attr.is_empty() {
+                attr = el.attr("content").unwrap_or("").trim().to_string();
+            }
+        }
+        Tag::Html => {
+            if let Some(l) = el.attr("lang").or_else(|| el.attr("xml:lang")) {
+                doc.meta.html_lang = Some(l.trim().to_string());
+            }
+        }
+        Tag::Meta => {
+            if let Some(content) = el.attr("content") {
+                let key = el
+                    .attr("property")
+                    .or_else(|| el.attr("name"))
+                    .or_else(|| el.attr("http-equiv"))
+                    .or_else(|| el.attr("itemprop"));
+                if let Some(k) = key {
+                    if doc.meta.metas.len() < MAX_METAS {
+                        doc.meta.metas.push((
+                            k.trim().to_ascii_lowercase(),
+                            content.trim().to_string(),
+                            idx,
+                        ));
+                    }
+                }
+            }
+        }
+        Tag::Link => {
+            let rel = el.attr("rel").unwrap_or("");
+            if rel.split_ascii_whitespace().any(|r| r.eq_ignore_ascii_case("canonical"))
+                && doc.meta.canonical.is_none()
+            {
+                if let Some(h) = el.attr("href") {
+                    doc.meta.canonical = Some(h.trim().to_string());
+                }
+            }
+        }
+        Tag::Img => {
+            if doc.meta.first_img.is_none() && flags & (flag::PRUNED | flag::IN_PRUNED) == 0 {
+                if let Some(s) = el.attr("src").filter(|s| s.starts_with("http")) {
+                    doc.meta.first_img = Some(s.to_string());
+                }
+            }
+        }
+        Tag::Script => {
+            let ty = el.attr("type").unwrap_or("");
+            if ty.eq_ignore_ascii_case("application/ld+json")
+                && doc.meta.ld_json.len() < MAX_LD_JSON
+            {
+                let mut s = String::new();
+                for c in node.children() {
+                    if let Node::Text(t) = c.value() {
+                        if s.len() + t.len() <= MAX_LD_JSON_BYTES {
+                            s.push_str(t);
+                        }
+                    }
+                }
+                doc.meta.ld_json.push(s);
+            }
+        }
+        _ => {}
+    }
+    // Microdata values on any element (`<span itemprop="datePublished" content="…">`).
+    if tag != Tag::Meta && !itemprop.is_empty() {
+        if let Some(v) = el.attr("content").or_else(|| el.attr("datetime")) {
+            if doc.meta.metas.len() < MAX_METAS {
+                doc.meta.metas.push((
+                    itemprop.trim().to_ascii_lowercase(),
+                    v.trim().to_string(),
+                    idx,
+                ));
+            }
+        }
+    }
+    if el
+        .attr("rel")
+        .is_some_and(|r| r.split_ascii_whitespace().any(|r| r.eq_ignore_ascii_case("author")))
+        && tag == Tag::A
+    {
+        collect = Collect::Author;
+    }
+    let mute = parent_mute || matches!(tag, Tag::Script | Tag::Style | Tag::Skip | Tag::Head);
+    let mute = mute && tag != Tag::Title;
+    if tag.is_block() {
+        if let Some(p) = doc.elems.get_mut(parent as usize) {
+            p.flags |= flag::HAS_BLOCK_CHILD;
+        }
+        if !doc.text.ends_with('\n') && !doc.text.is_empty() {
+            doc.text.push('\n');
+        }
+    }
+    let text_pos = doc.text.len() as u32;
+    doc.events.push(Ev::Open(idx));
+    doc.elems.push(Elem {
+        tag,
+        parent,
+        open: (doc.events.len() - 1) as u32,
+        close: (doc.events.len() - 1) as u32,
+        text_start: text_pos,
+        text_end: text_pos,
+        flags,
+        class_weight,
+        text_len: 0,
+        link_len: 0,
+        score: 0.0,
+        paras: 0,
+        own_len: 0,
+        own_link: 0,
+        own_commas: 0,
+        raw_len: 0,
+    });
+    if tag == Tag::Br && !doc.text.ends_with('\n') {
+        doc.text.push('\n');
+    }
+    let hint = if collect == Collect::None {
+        String::new()
+    } else {
+        let mut h = String::new();
+        for part in [class, id, itemprop] {
+            if !part.is_empty() && h.len() < 200 {
+                h.push_str(&part.to_lowercase());
+                h.push(' ');
+            }
+        }
+        h
+    };
+    stack.push(Frame {
+        elem: idx,
+        flags,
+        mute,
+        collect,
+        attr,
+        hint,
+    });
+}
+
+fn style_hidden(style: &str) -> bool {
+    let s: String = style
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .flat_map(char::to_lowercase)
+        .collect();
+    s.contains("display:none") || s.contains("visibility:hidden")
+}
+
+fn close_element(doc: &mut Doc, stack: &mut Vec<Frame>) {
+    let Some(frame) = stack.pop() else { return };
+    let idx = frame.elem;
+    let ev = doc.events.len() as u32;
+    doc.events.push(Ev::Close(idx));
+    let text_end = doc.text.len() as u32;
+    let Some(e) = doc.elems.get_mut(idx as usize) else {
+        return;
+    };
+    e.close = ev;
+    e.text_end = text_end;
+    let tag = e.tag;
+    if tag.is_block() && !doc.text.ends_with('\n') {
+        doc.text.push('\n');
+    }
+    let text_range = (e.text_start as usize, e.text_end as usize);
+
+    // Short texts for metadata, whatever the pruning (bylines often sit in pruned headers).
+    if frame.collect != Collect::None {
+        let raw = doc.text.get(text_range.0..text_range.1).unwrap_or("");
+        if raw.len() <= MAX_SHORT_TEXT * 4 {
+            let text = crate::normalise::normalise_inline(raw);
+            if text.chars().count() <= MAX_SHORT_TEXT || frame.collect == Collect::Caption {
+                let found = Found {
+                    elem: idx,
+                    text,
+                    attr: frame.attr,
+                    hint: frame.hint,
+                };
+                let list = match frame.collect {
+                    Collect::Title => {
+                        if doc.meta.title.is_none() {
+                            doc.meta.title = Some(found.text.clone());
+                        }
+                        None
+                    }
+                    Collect::H1 => Some(&mut doc.meta.h1s),
+                    Collect::Time => Some(&mut doc.meta.times),
+                    Collect::Byline => Some(&mut doc.meta.bylines),
+                    Collect::Author => Some(&mut doc.meta.authors),
+                    Collect::Caption => Some(&mut doc.meta.captions),
+                    Collect::None => None,
+                };
+                if let Some(list) = list {
+                    if list.len() < MAX_FOUND {
+                        list.push(found);
+                    }
+                }
+            }
+        }
+    }
+
+}
+
+/// Statistics after the walk, in three linear passes over the preorder arena (a child always
+/// has a larger index than its parent, so a reverse scan sees subtrees complete):
+/// raw subtree sizes, then pruning decided top-down (a furniture-named wrapper that holds the
+/// headline or most of the page is not furniture), then clean sizes and paragraph scores.
+pub(crate) fn compute_stats(doc: &mut Doc) {
+    let n = doc.elems.len();
+    // Pass A: raw sizes and "holds the main content" marks.
+    for i in (0..n).rev() {
+        let Some(e) = doc.elems.get_mut(i) else { continue };
+        if e.has(flag::PRUNED) {
+            continue;
+        }
+        e.raw_len += e.own_len;
+        if matches!(e.tag, Tag::H1) || e.has(flag::POSITIVE) {
+            e.flags |= flag::CONTAINS_MAIN;
+        }
+        let (raw, main, parent) = (e.raw_len, e.flags & flag::CONTAINS_MAIN, e.parent);
+        if let Some(p) = doc.elems.get_mut(parent as usize) {
+            p.raw_len += raw;
+            p.flags |= main;
+        }
+    }
+    let page_len = doc
+        .elems
+        .iter()
+        .find(|e| e.tag == Tag::Body)
+        .map_or(0, |e| e.raw_len)
+        .max(1);
+    // Pass B: pruning, top-down.
+    for i in 0..n {
+        let parent_flags = match doc.elems.get(i).map(|e| e.parent) {
+            Some(p) => doc.elems.get(p as usize).map_or(0, |pe| pe.flags),
+            None => 0,
+        };
+        let Some(e) = doc.elems.get_mut(i) else { continue };
+        if parent_flags & (flag::PRUNED | flag::IN_PRUNED) != 0 {
+            e.flags |= flag::IN_PRUNED;
+        }
+        if parent_flags & (flag::CAPTION | flag::IN_CAPTION) != 0 {
+            e.flags |= flag::IN_CAPTION;
+        }
+        if e.has(flag::NEG_CLASS) && !e.has(flag::IN_PRUNED) {
+            let holds_article = e.has(flag::CONTAINS_MAIN) && e.raw_len as u64 * 10 >= page_len as u64 * 3;
+            let holds_page = e.raw_len as u64 * 10 >= page_len as u64 * 7;
+            if !holds_article && !holds_page {
+                e.flags |= flag::PRUNED;
+            }
+        }
+    }
+    // Pass C: clean sizes and scores, bottom-up.
+    for i in (0..n).rev() {
+        let Some(e) = doc.elems.get_mut(i) else { continue };
+        if e.has(flag::PRUNED | flag::IN_PRUNED) {
+            continue;
+        }
+        e.text_len += e.own_len;
+        e.link_len += if e.tag == Tag::A { e.own_len } else { e.own_link };
+        let commas = e.own_commas;
+        let tag = e.tag;
+        let flags = e.flags;
+        let (text_len, link_len, parent, paras) = (e.text_len, e.link_len, e.parent, e.paras);
+        let is_para = matches!(tag, Tag::P | Tag::Pre | Tag::Td)
+            || (matches!(tag, Tag::Div | Tag::Section | Tag::Blockquote | Tag::Block)
+                && flags & flag::HAS_BLOCK_CHILD == 0);
+        let caption = flags & (flag::CAPTION | flag::IN_CAPTION) != 0;
+        let mut content = 0.0f32;
+        if is_para && !caption && text_len >= 20 {
+            content = 1.0 + (commas.min(40) as f32) + (text_len as f32 / 85.0).floor().min(3.0);
+            let ld = link_len as f32 / text_len.max(1) as f32;
+            content *= 1.0 - ld.min(1.0);
+        }
+        if let Some(p) = doc.elems.get_mut(parent as usize) {
+            if !caption {
+                p.text_len += text_len;
+                p.link_len += if tag == Tag::A { text_len } else { link_len };
+                p.own_commas += commas;
+            }
+            p.paras += paras + u32::from(content > 0.0);
+        }
+        if content > 0.0 {
+            let mut anc = parent;
+            let mut level = 1u32;
+            while anc != NONE && level <= 5 {
+                let Some(a) = doc.elems.get_mut(anc as usize) else { break };
+                let div = match level {
+                    1 => 1.0,
+                    2 => 2.0,
+                    l => l as f32 * 3.0,
+                };
+                a.score += content / div;
+                anc = a.parent;
+                level += 1;
+            }
+        }
+    }
+}

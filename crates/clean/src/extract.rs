@@ -1,0 +1,364 @@
+//! Finding the article body and turning it into paragraphs.
+//!
+//! Selection is readability's idea, which has held up for a decade on news pages: paragraphs
+//! score their parent and grandparent (by length and commas, less their link text), the best
+//! scored container is the body, and its siblings join it when they score nearly as well (a body
+//! split by ads or promo boxes into several containers comes back whole). News additions on top:
+//! explicit body markers (`itemprop=articleBody`, `article-body`, `entry-content`…) pull the
+//! choice towards them, furniture is pruned by class words before scoring, and the emitter drops
+//! stock lines, link lists, bylines and captions inside the chosen container.
+
+use crate::boilerplate::is_boilerplate_line;
+use crate::dom::{flag, Doc, Elem, Ev, Tag, NONE};
+use crate::normalise::{fold_key, normalise_inline};
+
+/// The chosen body.
+#[derive(Debug, Clone)]
+pub(crate) struct Selection {
+    /// Elements whose text is the body, in document order.
+    pub roots: Vec<u32>,
+    /// The article's outer box, for "is this date/caption in the article".
+    pub scope: u32,
+}
+
+fn tag_bonus(tag: Tag) -> f32 {
+    match tag {
+        Tag::Div | Tag::Article | Tag::Main | Tag::Section => 5.0,
+        Tag::Pre | Tag::Td | Tag::Blockquote => 3.0,
+        Tag::List | Tag::Li | Tag::Block => -3.0,
+        Tag::H | Tag::H1 => -5.0,
+        _ => 0.0,
+    }
+}
+
+fn final_score(e: &Elem) -> f32 {
+    (e.score + tag_bonus(e.tag) + e.class_weight as f32) * (1.0 - e.link_density().min(1.0))
+}
+
+fn usable(e: &Elem) -> bool {
+    !e.has(flag::PRUNED | flag::IN_PRUNED | flag::CAPTION | flag::IN_CAPTION)
+        && !matches!(e.tag, Tag::Head | Tag::Html)
+}
+
+/// Picks the body container(s).
+pub(crate) fn select(doc: &Doc) -> Option<Selection> {
+    let mut best: Option<(u32, f32)> = None;
+    for (i, e) in doc.elems.iter().enumerate() {
+        if e.score <= 0.0 || !usable(e) {
+            continue;
+        }
+        let s = final_score(e);
+        if best.is_none_or(|(_, b)| s > b) {
+            best = Some((i as u32, s));
+        }
+    }
+    let (mut top, mut top_score) = best?;
+
+    // An explicit body marker close to the winner, holding most of its text, wins: the
+    // scorer's favourite is often one of several blocks inside `article-body`.
+    if let Some(t) = doc.elems.get(top as usize) {
+        let mut anc = t.parent;
+        let mut depth = 0;
+        while anc != NONE && depth < 6 {
+            let Some(a) = doc.elems.get(anc as usize) else { break };
+            if matches!(a.tag, Tag::Body | Tag::Html) {
+                break;
+            }
+            if a.has(flag::POSITIVE) && usable(a) && a.link_density() < 0.35 {
+                top = anc;
+                top_score = final_score(a).max(top_score);
+                break;
+            }
+            anc = a.parent;
+            depth += 1;
+        }
+    }
+
+    // Climb while the parent holds much more article-like text than the winner: bodies split
+    // into sibling blocks by ads, with the winner one of them.
+    loop {
+        let Some(t) = doc.elems.get(top as usize) else { break };
+        let p = t.parent;
+        let Some(pe) = doc.elems.get(p as usize) else { break };
+        if matches!(pe.tag, Tag::Body | Tag::Html) || !usable(pe) {
+            break;
+        }
+        // Paragraph score of the parent itself comes from its direct paragraphs; if those
+        // add up to a fair share of the winner's, the parent is the real body.
+        let direct = pe.score;
+        if direct >= top_score * 0.6 && pe.link_density() < 0.3 && pe.paras >= t.paras + 2 {
+            top = p;
+            top_score = final_score(pe).max(top_score);
+            continue;
+        }
+        break;
+    }
+
+    let t = doc.elems.get(top as usize)?;
+    let parent = t.parent;
+    let mut roots = Vec::new();
+    let threshold = (top_score * 0.2).max(10.0);
+    if let Some(pe) = doc.elems.get(parent as usize) {
+        // Children of the parent, in order.
+        let mut i = parent as usize + 1;
+        while let Some(c) = doc.elems.get(i) {
+            if c.open > pe.close {
+                break;
+            }
+            if c.parent == parent {
+                let ci = i as u32;
+                if ci == top {
+                    roots.push(ci);
+                } else if usable(c) && sibling_joins(doc, c, threshold) {
+                    roots.push(ci);
+                }
+                // Skip the child's subtree.
+                let close = c.close;
+                i += 1;
+                while let Some(d) = doc.elems.get(i) {
+                    if d.open > close {
+                        break;
+                    }
+                    i += 1;
+                }
+                continue;
+            }
+            i += 1;
+        }
+    }
+    if roots.is_empty() {
+        roots.push(top);
+    }
+    let scope = article_scope(doc, top);
+    Some(Selection { roots, scope })
+}
+
+fn sibling_joins(doc: &Doc, c: &Elem, threshold: f32) -> bool {
+    if c.text_len == 0 {
+        return false;
+    }
+    let ld = c.link_density();
+    if c.score > 0.0 && final_score(c) >= threshold && ld < 0.35 {
+        return true;
+    }
+    if matches!(c.tag, Tag::P | Tag::Blockquote | Tag::Pre | Tag::List | Tag::H) {
+        if c.text_len > 70 && ld < 0.25 {
+            return true;
+        }
+        if c.tag == Tag::H && c.text_len >= 3 && ld < 0.5 {
+            return true;
+        }
+        let text = doc.text_of(c);
+        if c.text_len > 0 && ld == 0.0 && c.text_len < 70 {
+            let t = text.trim_end();
+            return t.ends_with('.') || t.ends_with('!') || t.ends_with('?') || t.ends_with('"');
+        }
+    }
+    false
+}
+
+fn article_scope(doc: &Doc, top: u32) -> u32 {
+    let mut anc = top;
+    let mut depth = 0;
+    let top_len = doc.elems.get(top as usize).map_or(0, |e| e.text_len);
+    while anc != NONE && depth < 8 {
+        let Some(a) = doc.elems.get(anc as usize) else { break };
+        if a.has(flag::ARTICLE) {
+            return anc;
+        }
+        if matches!(a.tag, Tag::Body | Tag::Html) {
+            break;
+        }
+        anc = a.parent;
+        depth += 1;
+    }
+    // No article box: the winner's parent, unless that is the whole page.
+    match doc.elems.get(top as usize).map(|e| e.parent) {
+        Some(p) if p != NONE => match doc.elems.get(p as usize) {
+            Some(pe) if !matches!(pe.tag, Tag::Body | Tag::Html) && pe.text_len <= top_len * 3 + 2000 => p,
+            _ => top,
+        },
+        _ => top,
+    }
+}
+
+/// Emits the paragraphs of the selected subtrees.
+pub(crate) fn emit(doc: &Doc, roots: &[u32], title_key: &str) -> Vec<String> {
+    let mut em = Emitter {
+        doc,
+        paras: Vec::new(),
+        cur: String::new(),
+        cur_chars: 0,
+        cur_link: 0,
+        link_depth: 0,
+        title_key,
+        bytes: 0,
+    };
+    for &r in roots {
+        let Some(e) = doc.elems.get(r as usize) else { continue };
+        em.run(e.open as usize, e.close as usize);
+        em.flush();
+    }
+    em.paras
+}
+
+/// Emits the whole page's non-furniture text (fallback when no container scores).
+pub(crate) fn emit_all(doc: &Doc, title_key: &str) -> Vec<String> {
+    let body = doc
+        .elems
+        .iter()
+        .position(|e| e.tag == Tag::Body)
+        .map_or(0u32, |i| i as u32);
+    emit(doc, &[body], title_key)
+}
+
+/// Upper bound on the body text we produce: beyond this a page is not an article.
+const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
+
+struct Emitter<'a> {
+    doc: &'a Doc,
+    paras: Vec<String>,
+    cur: String,
+    cur_chars: usize,
+    cur_link: usize,
+    link_depth: usize,
+    title_key: &'a str,
+    bytes: usize,
+}
+
+impl Emitter<'_> {
+    fn skip(&self, e: &Elem) -> bool {
+        if e.has(flag::PRUNED | flag::HIDDEN | flag::CAPTION) {
+            return true;
+        }
+        if e.tag == Tag::H1 {
+            return true;
+        }
+        if e.has(flag::BYLINE) && e.text_len <= 200 && e.paras == 0 {
+            return true;
+        }
+        false
+    }
+
+    fn run(&mut self, from: usize, to: usize) {
+        let mut i = from;
+        while i <= to {
+            let Some(ev) = self.doc.events.get(i) else { break };
+            match *ev {
+                Ev::Open(ei) => {
+                    let Some(e) = self.doc.elems.get(ei as usize) else {
+                        i += 1;
+                        continue;
+                    };
+                    if i != from && self.skip(e) {
+                        if e.tag.is_block() {
+                            self.flush();
+                        }
+                        i = e.close as usize + 1;
+                        continue;
+                    }
+                    if e.tag.is_block() {
+                        self.flush();
+                    }
+                    if e.tag == Tag::A {
+                        self.link_depth += 1;
+                    }
+                    if e.tag == Tag::Li && self.cur.is_empty() {
+                        self.cur.push_str("- ");
+                    }
+                }
+                Ev::Close(ei) => {
+                    if let Some(e) = self.doc.elems.get(ei as usize) {
+                        if e.tag == Tag::A {
+                            self.link_depth = self.link_depth.saturating_sub(1);
+                        }
+                        if e.tag.is_block() {
+                            self.flush();
+                        }
+                    }
+                }
+                Ev::Text(s, e) => {
+                    if self.bytes > MAX_BODY_BYTES {
+                        return;
+                    }
+                    let t = self.doc.text.get(s as usize..e as usize).unwrap_or("");
+                    self.push_text(t);
+                }
+            }
+            i += 1;
+        }
+    }
+
+    fn push_text(&mut self, t: &str) {
+        let starts_ws = t.starts_with(char::is_whitespace);
+        let ends_ws = t.ends_with(char::is_whitespace);
+        let n = normalise_inline(t);
+        if n.is_empty() {
+            if (starts_ws || ends_ws) && !self.cur.is_empty() && !self.cur.ends_with(' ') {
+                self.cur.push(' ');
+            }
+            return;
+        }
+        if starts_ws && !self.cur.is_empty() && !self.cur.ends_with(' ') {
+            self.cur.push(' ');
+        }
+        let chars = n.chars().filter(|c| !c.is_whitespace()).count();
+        self.cur_chars += chars;
+        if self.link_depth > 0 {
+            self.cur_link += chars;
+        }
+        self.cur.push_str(&n);
+        if ends_ws {
+            self.cur.push(' ');
+        }
+    }
+
+    fn flush(&mut self) {
+        let para = self.cur.trim();
+        let keep = !para.is_empty()
+            && para != "-"
+            && !is_boilerplate_line(para.trim_start_matches("- "))
+            && !(self.cur_chars > 0 && self.cur_link * 10 > self.cur_chars * 6)
+            && !(self.paras.is_empty() && !self.title_key.is_empty() && fold_key(para) == self.title_key);
+        if keep {
+            let p = para.to_string();
+            if self.paras.last() != Some(&p) {
+                self.bytes += p.len();
+                self.paras.push(p);
+            }
+        }
+        self.cur.clear();
+        self.cur_chars = 0;
+        self.cur_link = 0;
+    }
+}
+
+/// Top-scored candidates, for looking at a page that went wrong (examples/debug_page.rs).
+pub(crate) fn debug_candidates(doc: &Doc) -> String {
+    let mut v: Vec<(f32, usize)> = doc
+        .elems
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.score > 0.0 && usable(e))
+        .map(|(i, e)| (final_score(e), i))
+        .collect();
+    v.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let mut out = String::new();
+    for (i, e) in doc.elems.iter().enumerate().filter(|(_, e)| e.has(flag::PRUNED) && !e.has(flag::IN_PRUNED) && e.text_end - e.text_start > 1500).take(10) {
+        let t: String = doc.text_of(e).split_whitespace().take(12).collect::<Vec<_>>().join(" ");
+        out.push_str(&format!("  pruned#{i} {:?} flags={:b} raw={} :: {t}\n", e.tag, e.flags, e.text_end - e.text_start));
+    }
+    for (s, i) in v.iter().take(12) {
+        if let Some(e) = doc.elems.get(*i) {
+            let t: String = doc.text_of(e).chars().filter(|c| !c.is_whitespace() || *c == ' ').take(80).collect();
+            out.push_str(&format!(
+                "#{i} {:?} final={s:.1} score={:.1} w={} len={} ld={:.2} paras={} flags={:b} parent={} :: {t}\n",
+                e.tag, e.score, e.class_weight, e.text_len, e.link_density(), e.paras, e.flags, e.parent
+            ));
+        }
+    }
+    if let Some(sel) = select(doc) {
+        out.push_str(&format!("selected roots={:?} scope={}\n", sel.roots, sel.scope));
+    }
+    out
+}

@@ -1,0 +1,350 @@
+//! The HTML path: parse once, walk once, then decide.
+//!
+//! Everything after [`crate::dom::walk`] works on the walk's flat arena; the html5ever tree is
+//! dropped before extraction so that a large page never holds two copies of its tree.
+
+use scraper::Html;
+
+use crate::dom::{Doc, Tag, NONE};
+use crate::extract;
+use crate::metadata::{
+    self, choose_title, host_of, lang_code, looks_like_date, meta, people, resolve_url, role_of,
+};
+use crate::normalise::{fold_key, normalise_inline, normalise_text};
+use crate::plaintext;
+use crate::{Cleaned, CleanError, DateCandidate, Input, Sourced};
+
+/// Body text shorter than this (non-space characters) is suspect: JSON-LD `articleBody` or the
+/// whole page's text may do better.
+const SHORT_BODY: usize = 250;
+
+pub(crate) fn clean_html(
+    text: &str,
+    input: &Input<'_>,
+    encoding: &'static str,
+) -> Result<Cleaned, CleanError> {
+    let parsed = Html::parse_document(text);
+    let doc = crate::dom::walk(&parsed);
+    drop(parsed);
+    decide(&doc, input, encoding)
+}
+
+fn decide(doc: &Doc, input: &Input<'_>, encoding: &'static str) -> Result<Cleaned, CleanError> {
+    let mut out = Cleaned {
+        encoding,
+        ..Cleaned::default()
+    };
+    let mut ld_dates = Vec::new();
+    let ld = metadata::read_ld(&doc.meta.ld_json, &mut ld_dates);
+
+    // Canonical URL and host.
+    out.canonical_url = doc
+        .meta
+        .canonical
+        .as_deref()
+        .and_then(|h| resolve_url(h, input.url))
+        .map(|v| Sourced { value: v, source: "link:canonical" })
+        .or_else(|| {
+            meta(doc, &["og:url"])
+                .and_then(|(_, v)| resolve_url(v, input.url))
+                .map(|v| Sourced { value: v, source: "og" })
+        })
+        .or_else(|| {
+            ld.url
+                .as_deref()
+                .and_then(|v| resolve_url(v, input.url))
+                .map(|v| Sourced { value: v, source: "json-ld" })
+        });
+    let page_url = input
+        .url
+        .map(str::to_string)
+        .or_else(|| out.canonical_url.as_ref().map(|c| c.value.clone()));
+    let host = page_url.as_deref().and_then(host_of).map(str::to_string);
+
+    out.site_name = meta(doc, &["og:site_name"])
+        .map(|(_, v)| Sourced { value: normalise_inline(v), source: "og" })
+        .or_else(|| ld.publisher.clone().map(|v| Sourced { value: v, source: "json-ld" }))
+        .or_else(|| {
+            meta(doc, &["application-name", "apple-mobile-web-app-title"])
+                .map(|(_, v)| Sourced { value: normalise_inline(v), source: "meta:application-name" })
+        })
+        .or_else(|| {
+            host.as_deref().map(|h| Sourced {
+                value: h.trim_start_matches("www.").to_string(),
+                source: "url",
+            })
+        });
+    let site = out.site_name.as_ref().map(|s| s.value.clone());
+
+    // Body.
+    let sel = extract::select(doc);
+    let scope = sel.as_ref().map(|s| s.scope).unwrap_or(NONE);
+    let in_scope = |e: u32| scope != NONE && doc.contains(scope, e);
+    out.title = choose_title(doc, &ld, in_scope, site.as_deref(), host.as_deref());
+    let title_key = out.title.as_ref().map(|t| fold_key(&t.value)).unwrap_or_default();
+    let mut paras = match &sel {
+        Some(s) => extract::emit(doc, &s.roots, &title_key),
+        None => Vec::new(),
+    };
+    let body_len: usize = paras.iter().map(|p| p.chars().filter(|c| !c.is_whitespace()).count()).sum();
+    if body_len < SHORT_BODY {
+        let ld_body = ld.body.as_deref().map(normalise_text).unwrap_or_default();
+        let ld_len = ld_body.chars().filter(|c| !c.is_whitespace()).count();
+        if ld_len > body_len.max(SHORT_BODY / 2) {
+            paras = ld_body.split("\n\n").map(str::to_string).collect();
+        } else {
+            let all = extract::emit_all(doc, &title_key);
+            let all_len: usize = all.iter().map(|p| p.chars().filter(|c| !c.is_whitespace()).count()).sum();
+            if body_len == 0 || (all_len > body_len * 3 && all_len < 20_000) {
+                paras = all;
+            }
+        }
+    }
+
+    // Authors: JSON-LD people, meta names, then the page's own author boxes and bylines.
+    let mut agencies = Vec::new();
+    let ld_people: Vec<String> = ld.authors.iter().filter(|(_, org)| !org).map(|(n, _)| n.clone()).collect();
+    for (n, org) in &ld.authors {
+        if *org {
+            if let Some(a) = metadata::agency_name(n) {
+                if !agencies.iter().any(|x: &String| x == a) {
+                    agencies.push(a.to_string());
+                }
+            }
+        }
+    }
+    let mut authors = people(&ld_people, site.as_deref(), &mut agencies);
+    let mut source: Option<&'static str> = (!authors.is_empty()).then_some("json-ld");
+    if authors.is_empty() {
+        for key in ["author", "article:author", "parsely-author", "sailthru.author", "dc.creator", "dcterms.creator", "byl", "citation_author", "cxenseparse:author"] {
+            let vals: Vec<String> = doc
+                .meta
+                .metas
+                .iter()
+                .filter(|(k, v, _)| k == key && !v.starts_with("http"))
+                .map(|(_, v, _)| v.clone())
+                .collect();
+            if vals.is_empty() {
+                continue;
+            }
+            authors = people(&vals, site.as_deref(), &mut agencies);
+            if !authors.is_empty() {
+                source = Some(match key {
+                    "author" => "meta:author",
+                    "article:author" => "meta:article:author",
+                    "parsely-author" => "meta:parsely-author",
+                    "sailthru.author" => "meta:sailthru.author",
+                    "dc.creator" | "dcterms.creator" => "meta:dc.creator",
+                    "byl" => "meta:byl",
+                    _ => "meta",
+                });
+                break;
+            }
+        }
+    }
+    if authors.is_empty() {
+        let mut found: Vec<&crate::dom::Found> = doc.meta.authors.iter().filter(|f| in_scope(f.elem)).collect();
+        if found.is_empty() {
+            found = doc.meta.authors.iter().filter(|f| !in_furniture(doc, f.elem, NONE)).collect();
+        }
+        let raws: Vec<String> = found.iter().take(6).map(|f| f.text.clone()).filter(|t| t.chars().count() <= 100).collect();
+        authors = people(&raws, site.as_deref(), &mut agencies);
+        if !authors.is_empty() {
+            source = Some("html:author");
+        }
+    }
+    if authors.is_empty() {
+        let raws: Vec<String> = doc
+            .meta
+            .bylines
+            .iter()
+            .filter(|f| f.text.to_lowercase().starts_with("by "))
+            .take(4)
+            .map(|f| byline_names(&f.text))
+            .collect();
+        authors = people(&raws, site.as_deref(), &mut agencies);
+        if !authors.is_empty() {
+            source = Some("html:byline");
+        }
+    }
+    authors.truncate(12);
+    out.authors = authors;
+    out.authors_source = source;
+    out.agencies = agencies;
+
+    // Body clean-up: bylines, datelines and a repeated title at the edges.
+    strip_edges(&mut paras, &out.authors);
+    out.text = normalise_text(&paras.join("\n\n"));
+    if out.text.is_empty() {
+        return Err(CleanError::NoContent("no article text found on the page".into()));
+    }
+
+    out.description = meta(doc, &["og:description"])
+        .map(|(_, v)| Sourced { value: normalise_inline(v), source: "og" })
+        .or_else(|| meta(doc, &["description"]).map(|(_, v)| Sourced { value: normalise_inline(v), source: "meta:description" }))
+        .or_else(|| meta(doc, &["twitter:description"]).map(|(_, v)| Sourced { value: normalise_inline(v), source: "twitter" }))
+        .or_else(|| ld.description.clone().map(|v| Sourced { value: v, source: "json-ld" }))
+        .filter(|d| !d.value.is_empty());
+
+    out.top_image = meta(doc, &["og:image", "og:image:url", "og:image:secure_url"])
+        .and_then(|(_, v)| resolve_url(v, page_url.as_deref()))
+        .map(|v| Sourced { value: v, source: "og" })
+        .or_else(|| {
+            meta(doc, &["twitter:image", "twitter:image:src"])
+                .and_then(|(_, v)| resolve_url(v, page_url.as_deref()))
+                .map(|v| Sourced { value: v, source: "twitter" })
+        })
+        .or_else(|| ld.image.as_deref().and_then(|v| resolve_url(v, page_url.as_deref())).map(|v| Sourced { value: v, source: "json-ld" }))
+        .or_else(|| doc.meta.first_img.clone().map(|v| Sourced { value: v, source: "html:img" }));
+
+    out.section = meta(doc, &["article:section"])
+        .map(|(_, v)| Sourced { value: normalise_inline(v), source: "meta:article:section" })
+        .or_else(|| ld.section.clone().map(|v| Sourced { value: v, source: "json-ld" }))
+        .or_else(|| meta(doc, &["parsely-section", "section", "category"]).map(|(_, v)| Sourced { value: normalise_inline(v), source: "meta:section" }))
+        .filter(|s| !s.value.is_empty());
+
+    let mut tags: Vec<String> = doc
+        .meta
+        .metas
+        .iter()
+        .filter(|(k, _, _)| k == "article:tag")
+        .map(|(_, v, _)| normalise_inline(v))
+        .collect();
+    if tags.is_empty() {
+        if let Some((_, v)) = meta(doc, &["news_keywords", "keywords", "parsely-tags"]) {
+            tags = v.split(',').map(normalise_inline).collect();
+        }
+    }
+    if tags.is_empty() {
+        tags = ld.keywords.clone();
+    }
+    let mut seen = std::collections::HashSet::new();
+    tags.retain(|t| !t.is_empty() && t.chars().count() <= 80 && seen.insert(t.to_lowercase()));
+    tags.truncate(30);
+    out.tags = tags;
+
+    out.language = if let Some(l) = input.language_hint.and_then(lang_code) {
+        Some(Sourced { value: l, source: "hint" })
+    } else if let Some(l) = doc.meta.html_lang.as_deref().and_then(lang_code) {
+        Some(Sourced { value: l, source: "html:lang" })
+    } else if let Some(l) = meta(doc, &["content-language", "og:locale", "dc.language", "language", "inlanguage"]).and_then(|(_, v)| lang_code(v)) {
+        Some(Sourced { value: l, source: "meta:language" })
+    } else if let Some(l) = ld.language.as_deref().and_then(lang_code) {
+        Some(Sourced { value: l, source: "json-ld" })
+    } else {
+        plaintext::language(input, &out.text)
+    };
+
+    // Captions inside the article (or anywhere when no article box was found).
+    let mut caps: Vec<String> = Vec::new();
+    for f in &doc.meta.captions {
+        if scope != NONE && !in_scope(f.elem) {
+            continue;
+        }
+        let t = f.text.chars().take(1000).collect::<String>();
+        if t.is_empty() || crate::boilerplate::is_boilerplate_line(&t) || caps.contains(&t) {
+            continue;
+        }
+        // A caption box holding a credit box: keep the outer text only.
+        if caps.iter().any(|c| c.contains(t.as_str())) {
+            continue;
+        }
+        caps.retain(|c| !t.contains(c.as_str()));
+        caps.push(t);
+        if caps.len() >= 32 {
+            break;
+        }
+    }
+    out.captions = caps;
+
+    // Dates.
+    let mut dates = ld_dates;
+    metadata::meta_dates(doc, in_scope, &mut dates);
+    for f in &doc.meta.times {
+        let in_article = in_scope(f.elem) && !in_furniture(doc, f.elem, scope);
+        let role = role_of(&format!("{} {}", f.hint, f.text));
+        if !f.attr.is_empty() && f.attr.len() <= 100 {
+            push_date(&mut dates, DateCandidate { source: "time", role, raw: f.attr.clone(), in_article });
+        }
+        if !f.text.is_empty() && looks_like_date(&f.text) {
+            push_date(&mut dates, DateCandidate { source: "time", role, raw: f.text.clone(), in_article });
+        }
+    }
+    for f in &doc.meta.bylines {
+        if f.text.chars().count() > 150 || !looks_like_date(&f.text) {
+            continue;
+        }
+        let in_article = in_scope(f.elem) && !in_furniture(doc, f.elem, scope);
+        let role = role_of(&format!("{} {}", f.hint, f.text));
+        push_date(&mut dates, DateCandidate { source: "byline", role, raw: f.text.clone(), in_article });
+    }
+    out.date_candidates = dates;
+    Ok(out)
+}
+
+fn push_date(dates: &mut Vec<DateCandidate>, d: DateCandidate) {
+    if dates.len() >= 128 {
+        return;
+    }
+    if dates.iter().any(|x| x.raw == d.raw && x.source == d.source) {
+        return;
+    }
+    dates.push(d);
+}
+
+/// Whether `elem` sits in furniture (comments, related lists, sidebars) below `scope`.
+fn in_furniture(doc: &Doc, elem: u32, scope: u32) -> bool {
+    let mut a = elem;
+    let mut n = 0;
+    while a != NONE && a != scope && n < 200 {
+        let Some(e) = doc.elems.get(a as usize) else { break };
+        if e.has(crate::dom::flag::PRUNED) && e.tag != Tag::Header && e.tag != Tag::Skip {
+            return true;
+        }
+        a = e.parent;
+        n += 1;
+    }
+    false
+}
+
+/// "By Jane Doe | Updated March 3, 2024" -> "Jane Doe".
+fn byline_names(s: &str) -> String {
+    let cut = s
+        .split(['|', '\n', '—', '–'])
+        .next()
+        .unwrap_or(s);
+    let cut = match cut.to_lowercase().find(" on ").or_else(|| cut.to_lowercase().find(" updated")).or_else(|| cut.to_lowercase().find(" published")) {
+        Some(i) => cut.get(..i).unwrap_or(cut),
+        None => cut,
+    };
+    cut.to_string()
+}
+
+/// Drops bylines, datelines and "by"-lines at the top and bottom of the body.
+fn strip_edges(paras: &mut Vec<String>, authors: &[String]) {
+    let is_meta_line = |p: &str| {
+        let n = p.chars().count();
+        if n > 160 {
+            return false;
+        }
+        let l = p.to_lowercase();
+        if (l.starts_with("by ") || l.starts_with("written by") || l.starts_with("posted by")) && n <= 120 {
+            return true;
+        }
+        if n <= 80 && looks_like_date(p) && p.split_whitespace().count() <= 8 && !p.ends_with('.') {
+            return true;
+        }
+        if n <= 60 && authors.iter().any(|a| fold_key(a) == fold_key(p)) {
+            return true;
+        }
+        false
+    };
+    let mut front = 0;
+    while front < paras.len().min(4) && paras.get(front).is_some_and(|p| is_meta_line(p)) {
+        front += 1;
+    }
+    paras.drain(..front);
+    while paras.len() > 1 && paras.last().is_some_and(|p| is_meta_line(p)) {
+        paras.pop();
+    }
+}

@@ -1,0 +1,636 @@
+//! Article metadata from the sources pages declare, best first.
+//!
+//! Publishers describe their articles several times over (JSON-LD for search engines, OpenGraph
+//! and Twitter cards for sharing, Dublin Core and `parsely`/`sailthru` tags for their analytics)
+//! and the copies disagree in predictable ways: OpenGraph titles carry the site name, JSON-LD
+//! authors are sometimes the organisation, meta authors are sometimes profile URLs. Each field
+//! therefore takes the first source that passes that field's sanity checks and records which one
+//! it was. Date strings are not interpreted here at all: they are collected with their source
+//! and role for the dates stage, which parses and ranks them.
+
+use serde_json::Value;
+
+use crate::dom::{Doc, Found};
+use crate::normalise::{fold_key, normalise_inline};
+use crate::{DateCandidate, DateRole, Provenance, Sourced};
+
+/// What JSON-LD says about the article.
+#[derive(Debug, Default)]
+pub(crate) struct LdArticle {
+    pub headline: Option<String>,
+    pub description: Option<String>,
+    /// (name, is an organisation)
+    pub authors: Vec<(String, bool)>,
+    pub publisher: Option<String>,
+    pub image: Option<String>,
+    pub section: Option<String>,
+    pub keywords: Vec<String>,
+    pub url: Option<String>,
+    pub language: Option<String>,
+    pub body: Option<String>,
+    pub found_article: bool,
+}
+
+const MAX_LD_NODES: usize = 20_000;
+
+fn is_article_type(v: &Value) -> bool {
+    let check = |s: &str| {
+        s.contains("Article")
+            || s.contains("BlogPosting")
+            || s.contains("Report")
+            || s == "Posting"
+            || s.contains("LiveBlog")
+    };
+    match v.get("@type") {
+        Some(Value::String(s)) => check(s),
+        Some(Value::Array(a)) => a.iter().any(|x| x.as_str().is_some_and(check)),
+        _ => false,
+    }
+}
+
+fn is_type(v: &Value, want: &[&str]) -> bool {
+    match v.get("@type") {
+        Some(Value::String(s)) => want.iter().any(|w| s == w),
+        Some(Value::Array(a)) => a.iter().any(|x| x.as_str().is_some_and(|s| want.contains(&s))),
+        _ => false,
+    }
+}
+
+fn str_of(v: Option<&Value>) -> Option<String> {
+    match v? {
+        Value::String(s) => {
+            let s = normalise_inline(s);
+            (!s.is_empty()).then_some(s)
+        }
+        Value::Array(a) => a.iter().find_map(|x| str_of(Some(x))),
+        Value::Object(o) => str_of(o.get("name").or_else(|| o.get("@value"))),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+fn url_of(v: Option<&Value>) -> Option<String> {
+    match v? {
+        Value::String(s) => Some(s.trim().to_string()).filter(|s| !s.is_empty()),
+        Value::Array(a) => a.iter().find_map(|x| url_of(Some(x))),
+        Value::Object(o) => url_of(o.get("url").or_else(|| o.get("@id")).or_else(|| o.get("contentUrl"))),
+        _ => None,
+    }
+}
+
+fn people_of(v: Option<&Value>, out: &mut Vec<(String, bool)>) {
+    let Some(v) = v else { return };
+    match v {
+        Value::String(s) => out.push((normalise_inline(s), false)),
+        Value::Array(a) => {
+            for x in a.iter().take(20) {
+                people_of(Some(x), out);
+            }
+        }
+        Value::Object(o) => {
+            if let Some(n) = str_of(o.get("name")) {
+                let org = is_type(v, &["Organization", "NewsMediaOrganization", "Corporation"]);
+                out.push((n, org));
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Parses the page's JSON-LD blocks; dates go to `dates`.
+pub(crate) fn read_ld(blocks: &[String], dates: &mut Vec<DateCandidate>) -> LdArticle {
+    let mut art = LdArticle::default();
+    let mut fallback = LdArticle::default();
+    for raw in blocks {
+        let cleaned = raw
+            .trim()
+            .trim_start_matches("<!--")
+            .trim_end_matches("-->")
+            .trim()
+            .trim_start_matches("//<![CDATA[")
+            .trim_end_matches("//]]>")
+            .trim();
+        let Ok(root) = serde_json::from_str::<Value>(cleaned) else {
+            continue;
+        };
+        let mut stack: Vec<(&Value, bool)> = vec![(&root, false)];
+        let mut seen = 0usize;
+        while let Some((v, in_art)) = stack.pop() {
+            seen += 1;
+            if seen > MAX_LD_NODES {
+                break;
+            }
+            match v {
+                Value::Array(a) => {
+                    for x in a.iter().rev() {
+                        stack.push((x, in_art));
+                    }
+                }
+                Value::Object(o) => {
+                    let article = is_article_type(v);
+                    let nested_in_other = in_art && !article && o.contains_key("@type");
+                    for (k, role) in [
+                        ("datePublished", DateRole::Published),
+                        ("dateCreated", DateRole::Published),
+                        ("uploadDate", DateRole::Published),
+                        ("dateModified", DateRole::Modified),
+                    ] {
+                        if let Some(s) = o.get(k).and_then(Value::as_str) {
+                            let s = s.trim();
+                            if !s.is_empty() && s.len() <= 100 && dates.len() < 64 {
+                                dates.push(DateCandidate {
+                                    source: "json-ld",
+                                    role,
+                                    raw: s.to_string(),
+                                    in_article: article || (in_art && !nested_in_other),
+                                });
+                            }
+                        }
+                    }
+                    let target = if article && !art.found_article {
+                        Some(&mut art)
+                    } else if !art.found_article
+                        && is_type(v, &["WebPage", "ItemPage", "VideoObject"])
+                        && !fallback.found_article
+                    {
+                        Some(&mut fallback)
+                    } else {
+                        None
+                    };
+                    if let Some(t) = target {
+                        t.found_article = true;
+                        t.headline = str_of(o.get("headline")).or_else(|| str_of(o.get("name")));
+                        t.description = str_of(o.get("description"));
+                        people_of(o.get("author"), &mut t.authors);
+                        if t.authors.is_empty() {
+                            people_of(o.get("creator"), &mut t.authors);
+                        }
+                        t.publisher = str_of(o.get("publisher"));
+                        t.image = url_of(o.get("image")).or_else(|| url_of(o.get("thumbnailUrl")));
+                        t.section = str_of(o.get("articleSection"));
+                        t.keywords = match o.get("keywords") {
+                            Some(Value::String(s)) => s
+                                .split(',')
+                                .map(normalise_inline)
+                                .filter(|s| !s.is_empty())
+                                .take(50)
+                                .collect(),
+                            Some(Value::Array(a)) => a
+                                .iter()
+                                .filter_map(|x| str_of(Some(x)))
+                                .take(50)
+                                .collect(),
+                            _ => Vec::new(),
+                        };
+                        t.url = url_of(o.get("mainEntityOfPage")).or_else(|| url_of(o.get("url")));
+                        t.language = str_of(o.get("inLanguage"));
+                        t.body = o
+                            .get("articleBody")
+                            .and_then(Value::as_str)
+                            .map(|s| s.to_string());
+                    }
+                    if art.publisher.is_none() && is_type(v, &["Organization", "NewsMediaOrganization", "WebSite"]) {
+                        fallback.publisher = fallback.publisher.take().or_else(|| str_of(o.get("name")));
+                    }
+                    for (k, x) in o.iter() {
+                        if k == "articleBody" || k == "text" {
+                            continue;
+                        }
+                        if matches!(x, Value::Object(_) | Value::Array(_)) {
+                            stack.push((x, article || (in_art && !nested_in_other)));
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    if !art.found_article {
+        return fallback;
+    }
+    if art.publisher.is_none() {
+        art.publisher = fallback.publisher;
+    }
+    art
+}
+
+/// Looks up a meta value by key (first match).
+pub(crate) fn meta<'a>(doc: &'a Doc, keys: &[&str]) -> Option<(&'a str, &'a str)> {
+    for k in keys {
+        for (key, val, _) in &doc.meta.metas {
+            if key == k && !val.is_empty() {
+                return Some((key.as_str(), val.as_str()));
+            }
+        }
+    }
+    None
+}
+
+/// Meta names that carry dates: (name, source, role).
+const DATE_METAS: &[(&str, Provenance, DateRole)] = &[
+    ("article:published_time", "meta:article:published_time", DateRole::Published),
+    ("article:modified_time", "meta:article:modified_time", DateRole::Modified),
+    ("og:published_time", "meta:og:published_time", DateRole::Published),
+    ("og:updated_time", "meta:og:updated_time", DateRole::Modified),
+    ("og:modified_time", "meta:og:modified_time", DateRole::Modified),
+    ("article:published", "meta:article:published", DateRole::Published),
+    ("article:modified", "meta:article:modified", DateRole::Modified),
+    ("published_time", "meta:published_time", DateRole::Published),
+    ("modified_time", "meta:modified_time", DateRole::Modified),
+    ("pubdate", "meta:pubdate", DateRole::Published),
+    ("publishdate", "meta:publishdate", DateRole::Published),
+    ("publish-date", "meta:publish-date", DateRole::Published),
+    ("publish_date", "meta:publish_date", DateRole::Published),
+    ("published-date", "meta:published-date", DateRole::Published),
+    ("published_date", "meta:published_date", DateRole::Published),
+    ("publication_date", "meta:publication_date", DateRole::Published),
+    ("pub_date", "meta:pub_date", DateRole::Published),
+    ("date", "meta:date", DateRole::Unknown),
+    ("dc.date", "meta:dc.date", DateRole::Unknown),
+    ("dc.date.issued", "meta:dc.date.issued", DateRole::Published),
+    ("dc.date.created", "meta:dc.date.created", DateRole::Published),
+    ("dc.date.modified", "meta:dc.date.modified", DateRole::Modified),
+    ("dcterms.date", "meta:dcterms.date", DateRole::Unknown),
+    ("dcterms.created", "meta:dcterms.created", DateRole::Published),
+    ("dcterms.issued", "meta:dcterms.issued", DateRole::Published),
+    ("dcterms.modified", "meta:dcterms.modified", DateRole::Modified),
+    ("parsely-pub-date", "meta:parsely-pub-date", DateRole::Published),
+    ("sailthru.date", "meta:sailthru.date", DateRole::Published),
+    ("datepublished", "meta:datePublished", DateRole::Published),
+    ("datecreated", "meta:dateCreated", DateRole::Published),
+    ("datemodified", "meta:dateModified", DateRole::Modified),
+    ("dateupdated", "meta:dateUpdated", DateRole::Modified),
+    ("uploaddate", "meta:uploadDate", DateRole::Published),
+    ("citation_publication_date", "meta:citation_publication_date", DateRole::Published),
+    ("citation_date", "meta:citation_date", DateRole::Published),
+    ("citation_online_date", "meta:citation_online_date", DateRole::Published),
+    ("article.published", "meta:article.published", DateRole::Published),
+    ("article.updated", "meta:article.updated", DateRole::Modified),
+    ("article_date_original", "meta:article_date_original", DateRole::Published),
+    ("original-publish-date", "meta:original-publish-date", DateRole::Published),
+    ("cxenseparse:recs:publishtime", "meta:cxenseparse:recs:publishtime", DateRole::Published),
+    ("bt:pubdate", "meta:bt:pubdate", DateRole::Published),
+    ("bt:moddate", "meta:bt:moddate", DateRole::Modified),
+    ("displaydate", "meta:displaydate", DateRole::Published),
+    ("release_date", "meta:release_date", DateRole::Published),
+    ("creation_date", "meta:creation_date", DateRole::Published),
+    ("lastmod", "meta:lastmod", DateRole::Modified),
+    ("last-modified", "meta:last-modified", DateRole::Modified),
+    ("og:article:published_time", "meta:og:article:published_time", DateRole::Published),
+    ("og:article:modified_time", "meta:og:article:modified_time", DateRole::Modified),
+    ("twitter:data1", "meta:twitter:data1", DateRole::Unknown),
+];
+
+/// Date strings from meta tags and microdata.
+pub(crate) fn meta_dates(doc: &Doc, in_scope: impl Fn(u32) -> bool, out: &mut Vec<DateCandidate>) {
+    for (key, val, elem) in &doc.meta.metas {
+        let Some(&(_, source, role)) = DATE_METAS.iter().find(|(k, _, _)| k == key) else {
+            continue;
+        };
+        if key == "twitter:data1" && !val.chars().any(|c| c.is_ascii_digit() ) {
+            continue;
+        }
+        let v = val.trim();
+        if v.is_empty() || v.len() > 100 || !v.chars().any(|c| c.is_ascii_digit()) {
+            continue;
+        }
+        if out.len() >= 128 {
+            break;
+        }
+        // Head metas describe the page's article; microdata in the body counts when inside it.
+        let in_article = doc
+            .elems
+            .get(*elem as usize)
+            .is_none_or(|_| in_scope(*elem) || !in_body(doc, *elem));
+        out.push(DateCandidate {
+            source,
+            role,
+            raw: v.to_string(),
+            in_article,
+        });
+    }
+}
+
+fn in_body(doc: &Doc, elem: u32) -> bool {
+    let mut a = elem;
+    let mut n = 0;
+    while let Some(e) = doc.elems.get(a as usize) {
+        if e.tag == crate::dom::Tag::Body {
+            return true;
+        }
+        a = e.parent;
+        n += 1;
+        if n > 100_000 {
+            break;
+        }
+    }
+    false
+}
+
+/// Role of a visible date by its class words or leading label.
+pub(crate) fn role_of(attr_or_text: &str) -> DateRole {
+    let l = attr_or_text.to_lowercase();
+    if l.contains("updat") || l.contains("modif") || l.contains("edited") || l.contains("aktualisiert") || l.contains("mis à jour") {
+        DateRole::Modified
+    } else if l.contains("publish") || l.contains("posted") || l.contains("pubdate") || l.contains("created") || l.contains("veröffentlicht") || l.contains("publié") {
+        DateRole::Published
+    } else {
+        DateRole::Unknown
+    }
+}
+
+/// Whether a short text could hold a date (digits, and a month, a separator or a year).
+pub(crate) fn looks_like_date(s: &str) -> bool {
+    let digits = s.chars().filter(char::is_ascii_digit).count();
+    if digits == 0 || s.chars().count() > 120 {
+        return false;
+    }
+    let l = s.to_lowercase();
+    const MONTHS: &[&str] = &[
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+        "janv", "févr", "mars", "avr", "mai", "juin", "juil", "août", "sept", "déc", "januar",
+        "februar", "märz", "juni", "juli", "oktober", "dezember", "enero", "febrero", "marzo",
+        "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre", "noviembre",
+        "diciembre", "gennaio", "febbraio", "aprile", "maggio", "giugno", "luglio", "settembre",
+        "ottobre", "dicembre", "年", "月", "ago", "hours", "hour", "minutes", "days", "day",
+        "yesterday", "today",
+    ];
+    let has_month = MONTHS.iter().any(|m| l.contains(m));
+    let has_sep = l.contains('/') || l.contains('-') || l.contains('.') || l.contains(':');
+    let has_year = s
+        .split(|c: char| !c.is_ascii_digit())
+        .any(|t| t.len() == 4 && (t.starts_with("19") || t.starts_with("20")));
+    has_month || (has_sep && digits >= 4) || has_year
+}
+
+/// Wire services: credited apart from the people who wrote the story.
+pub(crate) fn agency_name(name: &str) -> Option<&'static str> {
+    let k = fold_key(name);
+    const AGENCIES: &[(&str, &str)] = &[
+        ("reuters", "Reuters"),
+        ("thomsonreuters", "Reuters"),
+        ("ap", "AP"),
+        ("associatedpress", "AP"),
+        ("theassociatedpress", "AP"),
+        ("afp", "AFP"),
+        ("agencefrancepresse", "AFP"),
+        ("bloomberg", "Bloomberg"),
+        ("bloombergnews", "Bloomberg"),
+        ("pa", "PA"),
+        ("pamedia", "PA"),
+        ("pressassociation", "PA"),
+        ("dpa", "dpa"),
+        ("efe", "EFE"),
+        ("ansa", "ANSA"),
+        ("xinhua", "Xinhua"),
+        ("upi", "UPI"),
+        ("unitedpressinternational", "UPI"),
+        ("kyodo", "Kyodo"),
+        ("kyodonews", "Kyodo"),
+        ("yonhap", "Yonhap"),
+        ("tass", "TASS"),
+        ("ria", "RIA"),
+        ("anadolu", "Anadolu"),
+        ("anadoluagency", "Anadolu"),
+        ("aap", "AAP"),
+        ("cp", "The Canadian Press"),
+        ("thecanadianpress", "The Canadian Press"),
+        ("ians", "IANS"),
+        ("pti", "PTI"),
+        ("ani", "ANI"),
+        ("cnnwire", "CNN Wire"),
+        ("apnews", "AP"),
+        ("wireservices", "wire services"),
+        ("newsagencies", "agencies"),
+        ("agencies", "agencies"),
+    ];
+    AGENCIES.iter().find(|(k2, _)| *k2 == k).map(|(_, n)| *n)
+}
+
+/// Splits a byline into names: "By Jane Doe and John Roe, Reuters" -> [Jane Doe, John Roe, Reuters].
+pub(crate) fn split_names(s: &str) -> Vec<String> {
+    let s = normalise_inline(s);
+    let mut s = s.as_str();
+    for p in [
+        "by:", "by ", "written by ", "posted by ", "words by ", "story by ", "reporting by ",
+        "von ", "par ", "por ", "di ", "door ", "av ",
+    ] {
+        if s.len() >= p.len() && s.get(..p.len()).is_some_and(|h| h.eq_ignore_ascii_case(p)) {
+            s = s.get(p.len()..).unwrap_or("").trim_start();
+            break;
+        }
+    }
+    let mut out = Vec::new();
+    let replaced = s
+        .replace(" and ", "|")
+        .replace(" And ", "|")
+        .replace(" & ", "|")
+        .replace(" und ", "|")
+        .replace(" et ", "|")
+        .replace(" y ", "|")
+        .replace(" e ", "|")
+        .replace(" with ", "|");
+    for part in replaced.split([',', ';', '|', '/', '•', '·', '\n']) {
+        let p = part.trim().trim_matches(|c: char| !c.is_alphanumeric() && c != '.' && c != ')' );
+        let p = p.trim();
+        if !p.is_empty() {
+            out.push(p.to_string());
+        }
+        if out.len() >= 12 {
+            break;
+        }
+    }
+    out
+}
+
+/// Whether a string is a plausible person's name (not a site, not "Staff", not a URL).
+pub(crate) fn plausible_person(name: &str, site: Option<&str>) -> bool {
+    let n = name.trim();
+    let chars = n.chars().count();
+    if !(2..=60).contains(&chars) {
+        return false;
+    }
+    if n.contains("http") || n.contains('@') || n.contains("www.") || n.contains(".com") {
+        return false;
+    }
+    if n.chars().filter(|c| c.is_ascii_digit()).count() > 0 {
+        return false;
+    }
+    let words = n.split_whitespace().count();
+    if words > 5 {
+        return false;
+    }
+    let k = fold_key(n);
+    if k.is_empty() {
+        return false;
+    }
+    const NOT_PEOPLE: &[&str] = &[
+        "staff", "staffwriter", "staffreporter", "editor", "editors", "editorial", "editorialteam",
+        "editorialstaff", "admin", "administrator", "newsdesk", "webdesk", "desk", "team",
+        "guest", "contributor", "correspondent", "unknown", "anonymous", "author", "reporter",
+        "writer", "thestaff", "ourreporter", "ourcorrespondent", "editorialboard", "theeditors",
+        "newsroom", "press", "pressrelease", "more", "updated", "published", "share", "follow",
+        "view", "viewall", "about",
+    ];
+    if NOT_PEOPLE.contains(&k.as_str()) || k.ends_with("staff") || k.starts_with("staff") {
+        return false;
+    }
+    if let Some(site) = site {
+        let sk = fold_key(site);
+        if !sk.is_empty() && (sk == k || k.contains(&sk)) {
+            return false;
+        }
+    }
+    // Names start with a letter in upper case in scripts that have case.
+    let first = n.chars().next();
+    if first.is_some_and(|c| c.is_lowercase()) {
+        return false;
+    }
+    true
+}
+
+/// Author names from one source string list; agencies set apart.
+pub(crate) fn people(
+    raws: &[String],
+    site: Option<&str>,
+    agencies: &mut Vec<String>,
+) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for raw in raws {
+        for name in split_names(raw) {
+            if let Some(a) = agency_name(&name) {
+                if !agencies.iter().any(|x| x == a) {
+                    agencies.push(a.to_string());
+                }
+                continue;
+            }
+            if plausible_person(&name, site) && !out.iter().any(|x| fold_key(x) == fold_key(&name)) {
+                out.push(name);
+            }
+        }
+    }
+    out
+}
+
+/// Strips " | Site name" and similar decorations from a title.
+pub(crate) fn strip_site_suffix(title: &str, site: Option<&str>, host: Option<&str>) -> String {
+    let t = normalise_inline(title);
+    const SEPS: &[&str] = &[" | ", " - ", " – ", " — ", " :: ", " · ", " • ", " « ", " » ", " // ", " ~ "];
+    let site_k = site.map(fold_key).unwrap_or_default();
+    let host_k: String = host
+        .map(|h| {
+            let h = h.trim_start_matches("www.");
+            let base = h.rsplit_once('.').map_or(h, |(b, _)| b);
+            fold_key(base)
+        })
+        .unwrap_or_default();
+    let matches_site = |part: &str| {
+        let k = fold_key(part);
+        !k.is_empty()
+            && ((!site_k.is_empty() && (k == site_k || site_k.contains(&k) || k.contains(&site_k)))
+                || (!host_k.is_empty() && (k == host_k || host_k.contains(&k) || k.contains(&host_k))))
+    };
+    for sep in SEPS {
+        if let Some((head, tail)) = t.rsplit_once(sep) {
+            if matches_site(tail) && !head.trim().is_empty() {
+                return strip_site_suffix(head, site, host);
+            }
+        }
+        if let Some((head, tail)) = t.split_once(sep) {
+            if matches_site(head) && !tail.trim().is_empty() {
+                return tail.trim().to_string();
+            }
+        }
+    }
+    // A trailing " | Anything short" is a site name we could not confirm.
+    if let Some((head, tail)) = t.rsplit_once(" | ") {
+        if tail.split_whitespace().count() <= 4 && head.chars().count() >= 15 {
+            return head.trim().to_string();
+        }
+    }
+    t
+}
+
+/// Picks the headline.
+pub(crate) fn choose_title(
+    doc: &Doc,
+    ld: &LdArticle,
+    in_scope: impl Fn(u32) -> bool,
+    site: Option<&str>,
+    host: Option<&str>,
+) -> Option<Sourced<String>> {
+    let og = meta(doc, &["og:title"]).map(|(_, v)| (v.to_string(), "og"));
+    let tw = meta(doc, &["twitter:title"]).map(|(_, v)| (v.to_string(), "twitter"));
+    let ldh = ld.headline.clone().map(|v| (v, "json-ld"));
+    let tt = doc.meta.title.clone().map(|v| (v, "html:title"));
+    let declared: Vec<(String, &'static str)> = [ldh, og, tw, tt]
+        .into_iter()
+        .flatten()
+        .map(|(v, s)| (strip_site_suffix(&v, site, host), s))
+        .filter(|(v, _)| !v.is_empty())
+        .collect();
+    let h1s: Vec<&Found> = doc.meta.h1s.iter().filter(|h| !h.text.is_empty() && h.text.chars().count() <= 300).collect();
+    let h1 = h1s
+        .iter()
+        .find(|h| in_scope(h.elem))
+        .or_else(|| h1s.first())
+        .map(|h| h.text.clone());
+    if let Some(h) = h1 {
+        let hk = fold_key(&h);
+        if hk.len() >= 3 {
+            let agrees = declared.is_empty()
+                || declared.iter().any(|(d, _)| {
+                    let dk = fold_key(d);
+                    dk == hk || (dk.contains(&hk) && hk.len() * 2 >= dk.len()) || (hk.contains(&dk) && dk.len() * 2 >= hk.len())
+                })
+                || doc.meta.title.as_deref().is_some_and(|t| fold_key(t).contains(&hk));
+            if agrees {
+                return Some(Sourced { value: h, source: "html:h1" });
+            }
+        }
+    }
+    declared.into_iter().next().map(|(value, source)| Sourced { value, source })
+}
+
+/// Resolves a possibly relative URL against the page URL.
+pub(crate) fn resolve_url(href: &str, base: Option<&str>) -> Option<String> {
+    let h = href.trim();
+    if h.is_empty() || h.starts_with("javascript:") || h.starts_with("data:") {
+        return None;
+    }
+    if h.starts_with("http://") || h.starts_with("https://") {
+        return Some(h.to_string());
+    }
+    let base = base?;
+    let (scheme, rest) = base.split_once("://")?;
+    if let Some(stripped) = h.strip_prefix("//") {
+        return Some(format!("{scheme}://{stripped}"));
+    }
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    if h.starts_with('/') {
+        return Some(format!("{scheme}://{host}{h}"));
+    }
+    let path = rest.get(host.len()..).unwrap_or("");
+    let path = path.split(['?', '#']).next().unwrap_or("");
+    let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
+    Some(format!("{scheme}://{host}{dir}/{h}"))
+}
+
+/// The host of a URL, without port.
+pub(crate) fn host_of(url: &str) -> Option<&str> {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let host = rest.split(['/', '?', '#']).next()?;
+    let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
+    let host = host.split(':').next()?;
+    (!host.is_empty()).then_some(host)
+}
+
+/// ISO 639-1 from a language tag such as `en-US` or `pt_BR`.
+pub(crate) fn lang_code(tag: &str) -> Option<String> {
+    let primary = tag.trim().split(['-', '_']).next()?.to_ascii_lowercase();
+    if (2..=3).contains(&primary.len()) && primary.chars().all(|c| c.is_ascii_alphabetic()) {
+        Some(primary)
+    } else {
+        None
+    }
+}

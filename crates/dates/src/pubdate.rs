@@ -1,0 +1,301 @@
+//! The publication and modification dates of a page, chosen among the candidates the clean
+//! stage found, the URL and the caller's hint.
+//!
+//! Order of trust (lower rank first): JSON-LD, meta tags, `<time>` inside the article, bylines,
+//! plain-text datelines, `<time>` elsewhere, the URL, the hint. Within a rank a candidate that
+//! says it is the publication date comes before one whose role is unknown, then page order.
+//! A candidate is dropped when it does not parse to a day, is before 1990 or after the fetch
+//! time. The modification date is never earlier than the publication date.
+
+use crate::parse::{parse, Parsed};
+use crate::{Candidate, Input, PageDate, Role};
+use jiff::civil::Date;
+
+/// Rank of a source (lower is trusted more). The URL ranks 5; dates outside the article
+/// (comments, related links, sidebars) rank below it.
+fn rank(c: &Candidate<'_>) -> u8 {
+    let s = c.source;
+    if s.starts_with("json-ld") || s.starts_with("jsonld") {
+        0
+    } else if s.starts_with("meta") {
+        // `meta name=date` and the like say nothing of their role: after `<time>`
+        if c.role == Role::Unknown {
+            2
+        } else {
+            1
+        }
+    } else if !c.in_article && c.role == Role::Unknown {
+        6
+    } else if s.starts_with("time") && c.role != Role::Unknown {
+        2
+    } else if s.starts_with("time") || s.starts_with("byline") {
+        3
+    } else {
+        4
+    }
+}
+
+/// Whether numeric dates read day first: not for English pages outside the Commonwealth.
+fn day_first(input: &Input<'_>) -> bool {
+    let lang = input.language.unwrap_or("");
+    if !lang.starts_with("en") {
+        return true;
+    }
+    let host = input
+        .url
+        .and_then(|u| u.split("://").nth(1))
+        .and_then(|r| r.split(['/', '?', '#', ':']).next())
+        .unwrap_or("");
+    let path_gb = input.url.is_some_and(|u| u.contains("/en-gb/") || u.contains("/en-au/"));
+    path_gb || [".uk", ".au", ".ie", ".nz", ".in", ".za", ".sg", ".pk", ".ng", ".ke"]
+        .iter()
+        .any(|t| host.ends_with(t))
+}
+
+/// The newest instant a page date may have: the fetch time (or now).
+struct Bounds {
+    latest: jiff::Timestamp,
+    latest_day: Date,
+}
+
+impl Bounds {
+    fn ok(&self, p: &Parsed) -> bool {
+        p.date.year() >= 1990 && p.has_day && self.not_after_fetch(p)
+    }
+
+    fn not_after_fetch(&self, p: &Parsed) -> bool {
+        match p.timestamp() {
+            Some(ts) if p.time.is_some() => ts <= self.latest,
+            _ => p.date <= self.latest_day,
+        }
+    }
+}
+
+/// A date from the URL path: `/2018/09/11/`, `/2018-09-11-`, `/20180911`.
+pub fn from_url(url: &str) -> Option<Parsed> {
+    let path = url.split("://").nth(1).map_or(url, |r| r.find('/').and_then(|i| r.get(i..)).unwrap_or(""));
+    let b = path.as_bytes();
+    let digits = |i: usize, n: usize| -> Option<u32> {
+        let s = path.get(i..i + n)?;
+        if s.bytes().all(|c| c.is_ascii_digit()) {
+            s.parse().ok()
+        } else {
+            None
+        }
+    };
+    let mut i = 0;
+    while i + 8 <= b.len() {
+        let boundary = i == 0 || !b.get(i - 1).is_some_and(u8::is_ascii_digit);
+        if boundary {
+            if let Some(y) = digits(i, 4).filter(|y| (1990..=2100).contains(y)) {
+                let sep = b.get(i + 4).copied();
+                let (m, d) = match sep {
+                    Some(b'/' | b'-' | b'_' | b'.') => {
+                        let m = digits(i + 5, 2);
+                        let sep2 = b.get(i + 7).copied();
+                        let d = if matches!(sep2, Some(b'/' | b'-' | b'_' | b'.')) {
+                            digits(i + 8, 2).filter(|_| !b.get(i + 10).is_some_and(u8::is_ascii_digit))
+                        } else {
+                            None
+                        };
+                        (m, d)
+                    }
+                    Some(c) if c.is_ascii_digit() => {
+                        let m = digits(i + 4, 2);
+                        let d = digits(i + 6, 2).filter(|_| !b.get(i + 8).is_some_and(u8::is_ascii_digit));
+                        (m, d)
+                    }
+                    _ => (None, None),
+                };
+                if let (Some(m), Some(d)) = (m, d) {
+                    if let Ok(date) = Date::new(y as i16, m as i8, d as i8) {
+                        return Some(Parsed {
+                            date,
+                            time: None,
+                            offset: None,
+                            has_day: true,
+                        });
+                    }
+                }
+            }
+        }
+        i += 1;
+    }
+    day_first_in_url(path)
+}
+
+/// `/29-10-2021-…`, `/08112021-…`: a day-first date as a whole path segment or its start.
+fn day_first_in_url(path: &str) -> Option<Parsed> {
+    for seg in path.split(['/', '_', '?', '&', '=']) {
+        let digits: String = seg.chars().take_while(|c| c.is_ascii_digit() || *c == '-' || *c == '.').collect();
+        let parts: Vec<&str> = digits.split(['-', '.']).filter(|p| !p.is_empty()).collect();
+        let (d, m, y) = match parts.as_slice() {
+            [d, m, y, ..] if d.len() <= 2 && m.len() <= 2 && y.len() == 4 => (*d, *m, *y),
+            [one, ..] if one.len() == 8 => (one.get(..2)?, one.get(2..4)?, one.get(4..)?),
+            _ => continue,
+        };
+        let (Ok(d), Ok(m), Ok(y)) = (d.parse::<i8>(), m.parse::<i8>(), y.parse::<i16>()) else {
+            continue;
+        };
+        if !(1990..=2100).contains(&y) {
+            continue;
+        }
+        if let Ok(date) = Date::new(y, m, d) {
+            return Some(Parsed {
+                date,
+                time: None,
+                offset: None,
+                has_day: true,
+            });
+        }
+    }
+    None
+}
+
+/// The site's UTC offset: the first non-zero offset a candidate states, else the difference
+/// between a zone-less local time and a UTC time of the same instant (`2023-11-08 22:28:35`
+/// next to `2023-11-09T03:28:35Z`), else the UTC offset if that is all the page says.
+fn site_offset<'p>(dates: impl Iterator<Item = &'p Parsed> + Clone) -> Option<i32> {
+    if let Some(off) = dates.clone().filter_map(|p| p.offset).find(|o| *o != 0) {
+        return Some(off);
+    }
+    let utc: Vec<jiff::civil::DateTime> = dates
+        .clone()
+        .filter(|p| p.offset == Some(0))
+        .filter_map(|p| Some(p.date.to_datetime(p.time?)))
+        .collect();
+    for local in dates.clone().filter(|p| p.offset.is_none()) {
+        let Some(t) = local.time else { continue };
+        let local = local.date.to_datetime(t);
+        for u in &utc {
+            let Ok(diff) = local.duration_since(*u).as_secs().try_into() else {
+                continue;
+            };
+            let diff: i32 = diff;
+            if diff != 0 && diff.abs() <= 14 * 3600 && diff % 900 == 0 {
+                return Some(diff);
+            }
+        }
+    }
+    dates.filter_map(|p| p.offset).next()
+}
+
+/// The date in the site's zone: a zone-less time takes the site's offset; a UTC time is
+/// shown in the site's offset (same instant).
+fn in_site_zone(mut p: Parsed, site: Option<i32>) -> Parsed {
+    let Some(site) = site else { return p };
+    if p.time.is_none() {
+        return p;
+    }
+    match p.offset {
+        None => p.offset = Some(site),
+        Some(0) if site != 0 => {
+            if let (Some(ts), Ok(off)) = (p.timestamp(), jiff::tz::Offset::from_seconds(site)) {
+                let dt = off.to_datetime(ts);
+                p.date = dt.date();
+                p.time = Some(dt.time());
+                p.offset = Some(site);
+            }
+        }
+        _ => {}
+    }
+    p
+}
+
+/// The chosen publication and modification dates, and the reference day for the text.
+pub struct Chosen {
+    pub published: Option<PageDate>,
+    pub modified: Option<PageDate>,
+    pub reference: Option<Date>,
+}
+
+fn later_or_equal(a: &Parsed, b: &Parsed) -> bool {
+    match (a.timestamp(), b.timestamp()) {
+        (Some(x), Some(y)) if a.time.is_some() && b.time.is_some() => x >= y,
+        _ => a.date >= b.date,
+    }
+}
+
+/// Chooses the dates of a page.
+pub fn choose(input: &Input<'_>) -> Chosen {
+    let fetch = input.fetched_at.unwrap_or(input.now);
+    let bounds = Bounds {
+        latest: fetch,
+        // a zone-less day may be a day ahead of UTC
+        latest_day: fetch
+            .checked_add(jiff::SignedDuration::from_hours(14))
+            .unwrap_or(fetch)
+            .to_zoned(jiff::tz::TimeZone::UTC)
+            .date(),
+    };
+    let dmy = day_first(input);
+    let mut parsed: Vec<(u8, u8, usize, Role, Parsed, &str)> = Vec::new();
+    for (idx, c) in input.candidates.iter().enumerate() {
+        let Some(p) = parse(c.raw, dmy) else { continue };
+        if !bounds.ok(&p) {
+            continue;
+        }
+        let r = rank(c);
+        let role_rank = match c.role {
+            Role::Published | Role::Modified => 0,
+            Role::Unknown => 1,
+        };
+        parsed.push((r, role_rank, idx, c.role, p, c.source));
+    }
+    if let Some(p) = input.url.and_then(from_url).filter(|p| bounds.ok(p)) {
+        parsed.push((5, 0, usize::MAX - 1, Role::Published, p, "url"));
+    }
+    // The hint is the caller's word: the 1990 floor (meant for junk on pages) does not apply.
+    if let Some(p) = input
+        .published_hint
+        .and_then(|h| parse(h, dmy))
+        .filter(|p| p.has_day && bounds.not_after_fetch(p))
+    {
+        parsed.push((7, 0, usize::MAX, Role::Published, p, "hint"));
+    }
+    parsed.sort_by_key(|(r, rr, idx, ..)| (*r, *rr, *idx));
+    let site_offset = site_offset(parsed.iter().map(|(.., p, _)| p));
+    let with_zone = |p: Parsed| in_site_zone(p, site_offset);
+    // a page that only states when it was updated was published no later: the best we know
+    let published = parsed
+        .iter()
+        .find(|(_, _, _, role, ..)| *role != Role::Modified)
+        .or_else(|| parsed.first())
+        .map(|(.., p, src)| (with_zone(*p), *src));
+    let modified = parsed
+        .iter()
+        .filter(|(_, _, _, role, ..)| *role == Role::Modified)
+        .map(|(.., p, src)| (with_zone(*p), *src))
+        .find(|(p, _)| published.as_ref().is_none_or(|(pb, _)| later_or_equal(p, pb)));
+    let page_date = |(p, src): (Parsed, &str)| PageDate {
+        value: p.format(),
+        source: src.to_string(),
+    };
+    Chosen {
+        reference: published.as_ref().map(|(p, _)| p.date),
+        published: published.map(page_date),
+        modified: modified.map(page_date),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn url_dates() {
+        let d = |u: &str| from_url(u).map(|p| p.format());
+        assert_eq!(d("https://x.com/2018/09/11/story").as_deref(), Some("2018-09-11"));
+        assert_eq!(d("https://x.com/news/2018-09-11-story").as_deref(), Some("2018-09-11"));
+        assert_eq!(d("https://x.com/a/20180911/b").as_deref(), Some("2018-09-11"));
+        assert_eq!(d("https://x.com/a/12345678901/b"), None);
+        assert_eq!(d("https://x.com/2018/09/story"), None);
+        assert_eq!(d("https://x.com/m/29-10-2021").as_deref(), Some("2021-10-29"));
+        let utc = crate::parse::parse("2023-11-09T03:28:35Z", false).unwrap();
+        let local = crate::parse::parse("2023-11-08 22:28:35", false).unwrap();
+        let off = site_offset([utc, local].iter());
+        assert_eq!(off, Some(-5 * 3600));
+        assert_eq!(in_site_zone(utc, off).format(), "2023-11-08T22:28:35-05:00");
+        assert_eq!(d("https://x.com/a/08112021-fachtag").as_deref(), Some("2021-11-08"));
+    }
+}

@@ -1,0 +1,437 @@
+//! The sequence tagger: a structured averaged perceptron over hashed features with BILOU
+//! labels and first-order transitions, decoded with constrained Viterbi.
+//!
+//! Weights are trained in `f32`, averaged, and stored quantised to `i16` with one scale, so
+//! tagging is integer arithmetic over a dense table (`buckets x labels`).
+
+use crate::features::{case_context, token_features, TokInfo, MAX_FEATS};
+use crate::EntityType;
+
+/// Number of labels: O + 4 types x (B, I, L, U).
+pub const N_LABELS: usize = 17;
+/// Types in label order.
+pub const TYPES: [EntityType; 4] = [
+    EntityType::PER,
+    EntityType::ORG,
+    EntityType::LOC,
+    EntityType::MISC,
+];
+
+/// Position part of a label.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pos {
+    O,
+    B,
+    I,
+    L,
+    U,
+}
+
+/// Label index from position and type index.
+pub const fn label(pos: Pos, ty: usize) -> usize {
+    match pos {
+        Pos::O => 0,
+        Pos::B => 1 + ty * 4,
+        Pos::I => 2 + ty * 4,
+        Pos::L => 3 + ty * 4,
+        Pos::U => 4 + ty * 4,
+    }
+}
+
+/// Position and type index of a label.
+pub fn split_label(l: usize) -> (Pos, usize) {
+    if l == 0 || l >= N_LABELS {
+        return (Pos::O, 0);
+    }
+    let ty = (l - 1) / 4;
+    let pos = match (l - 1) % 4 {
+        0 => Pos::B,
+        1 => Pos::I,
+        2 => Pos::L,
+        _ => Pos::U,
+    };
+    (pos, ty)
+}
+
+/// Whether `cur` may follow `prev` (`None` = sentence start).
+pub fn allowed(prev: Option<usize>, cur: usize) -> bool {
+    let (cp, ct) = split_label(cur);
+    let open = match prev {
+        None => None,
+        Some(p) => match split_label(p) {
+            (Pos::B | Pos::I, t) => Some(t),
+            _ => None,
+        },
+    };
+    match open {
+        Some(t) => matches!(cp, Pos::I | Pos::L) && ct == t,
+        None => matches!(cp, Pos::O | Pos::B | Pos::U),
+    }
+}
+
+/// Whether a sentence may end on `l`.
+pub fn allowed_end(l: usize) -> bool {
+    matches!(split_label(l).0, Pos::O | Pos::L | Pos::U)
+}
+
+/// Scratch buffers reused across sentences.
+#[derive(Debug, Default)]
+pub struct Scratch {
+    pub scores: Vec<i32>,
+    pub back: Vec<u8>,
+    pub labels: Vec<u8>,
+    pub feats: Vec<u32>,
+}
+
+/// A trained tagger.
+#[derive(Debug, Clone)]
+pub struct Tagger {
+    pub bits: u32,
+    /// `buckets * N_LABELS`, quantised.
+    pub weights: Vec<i16>,
+    /// `(N_LABELS + 1) * N_LABELS`: row `N_LABELS` is the sentence start.
+    pub trans: Vec<i32>,
+}
+
+/// Bucket of a feature hash.
+#[inline(always)]
+pub fn bucket(h: u64, bits: u32) -> usize {
+    (h >> (64 - bits)) as usize
+}
+
+impl Tagger {
+    /// Tags one sentence; labels are written to `scratch.labels`.
+    ///
+    /// The feature buckets of token `i + 1` are computed and prefetched before the weights of
+    /// token `i` are summed, so the table's cache misses overlap.
+    pub fn tag(&self, infos: &[TokInfo], scratch: &mut Scratch) {
+        let n = infos.len();
+        scratch.scores.clear();
+        scratch.scores.resize(n * N_LABELS, 0);
+        let ctx = case_context(infos);
+        let mut fs = [0u64; MAX_FEATS];
+        let mut cur = [0u32; MAX_FEATS];
+        let mut next = [0u32; MAX_FEATS];
+        let mut cur_n = 0;
+        if n > 0 {
+            cur_n = self.buckets(infos, 0, ctx, &mut fs, &mut cur);
+        }
+        for i in 0..n {
+            let next_n = if i + 1 < n {
+                self.buckets(infos, i + 1, ctx, &mut fs, &mut next)
+            } else {
+                0
+            };
+            if let Some(row) = scratch.scores.get_mut(i * N_LABELS..(i + 1) * N_LABELS) {
+                let mut acc = [0i32; N_LABELS];
+                for &b in cur.iter().take(cur_n) {
+                    let b = b as usize;
+                    if let Some(w) = self.weights.get(b * N_LABELS..(b + 1) * N_LABELS) {
+                        for (s, &x) in acc.iter_mut().zip(w.iter()) {
+                            *s += x as i32;
+                        }
+                    }
+                }
+                row.copy_from_slice(&acc);
+            }
+            std::mem::swap(&mut cur, &mut next);
+            cur_n = next_n;
+        }
+        viterbi_i32(&scratch.scores, &self.trans, n, &mut scratch.back, &mut scratch.labels);
+    }
+
+    /// Buckets of token `i`'s features, with their weight rows prefetched.
+    #[inline]
+    fn buckets(
+        &self,
+        infos: &[TokInfo],
+        i: usize,
+        ctx: crate::features::CaseContext,
+        fs: &mut [u64; MAX_FEATS],
+        out: &mut [u32; MAX_FEATS],
+    ) -> usize {
+        let k = token_features(infos, i, ctx, fs);
+        for (o, &h) in out.iter_mut().zip(fs.iter().take(k)) {
+            let b = bucket(h, self.bits);
+            *o = b as u32;
+            prefetch(self.weights.get(b * N_LABELS..));
+        }
+        k
+    }
+}
+
+#[inline(always)]
+fn prefetch(row: Option<&[i16]>) {
+    #[cfg(target_arch = "x86_64")]
+    if let Some(r) = row {
+        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+        // SAFETY: a prefetch is only a hint; it never faults, whatever the address, and SSE
+        // is part of the x86_64 baseline.
+        unsafe { _mm_prefetch::<_MM_HINT_T0>(r.as_ptr() as *const i8) };
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = row;
+}
+
+/// Constrained Viterbi over integer scores.
+pub fn viterbi_i32(scores: &[i32], trans: &[i32], n: usize, back: &mut Vec<u8>, out: &mut Vec<u8>) {
+    out.clear();
+    if n == 0 {
+        return;
+    }
+    back.clear();
+    back.resize(n * N_LABELS, 0);
+    const NEG: i64 = i64::MIN / 4;
+    let mut prev = [NEG; N_LABELS];
+    let mut cur = [NEG; N_LABELS];
+    for (l, p) in prev.iter_mut().enumerate() {
+        if allowed(None, l) {
+            *p = scores.get(l).copied().unwrap_or(0) as i64
+                + trans.get(N_LABELS * N_LABELS + l).copied().unwrap_or(0) as i64;
+        }
+    }
+    for i in 1..n {
+        for (l, c) in cur.iter_mut().enumerate() {
+            let mut best = NEG;
+            let mut arg = 0u8;
+            for (p, &pv) in prev.iter().enumerate() {
+                if pv == NEG || !ALLOWED[p][l] {
+                    continue;
+                }
+                let v = pv + trans.get(p * N_LABELS + l).copied().unwrap_or(0) as i64;
+                if v > best {
+                    best = v;
+                    arg = p as u8;
+                }
+            }
+            if best == NEG {
+                *c = NEG;
+            } else {
+                *c = best + scores.get(i * N_LABELS + l).copied().unwrap_or(0) as i64;
+            }
+            if let Some(b) = back.get_mut(i * N_LABELS + l) {
+                *b = arg;
+            }
+        }
+        prev = cur;
+    }
+    let mut best = NEG;
+    let mut arg = 0usize;
+    for (l, &v) in prev.iter().enumerate() {
+        if v != NEG && allowed_end(l) && v > best {
+            best = v;
+            arg = l;
+        }
+    }
+    out.resize(n, 0);
+    let mut l = arg;
+    for i in (0..n).rev() {
+        if let Some(o) = out.get_mut(i) {
+            *o = l as u8;
+        }
+        if i > 0 {
+            l = back.get(i * N_LABELS + l).copied().unwrap_or(0) as usize;
+        }
+    }
+}
+
+/// Transition allowance table.
+static ALLOWED: [[bool; N_LABELS]; N_LABELS] = {
+    let mut t = [[false; N_LABELS]; N_LABELS];
+    let mut p = 0;
+    while p < N_LABELS {
+        let mut c = 0;
+        while c < N_LABELS {
+            // const re-implementation of `allowed`
+            let open = if p == 0 {
+                None
+            } else {
+                let pos = (p - 1) % 4;
+                if pos == 0 || pos == 1 {
+                    Some((p - 1) / 4)
+                } else {
+                    None
+                }
+            };
+            let cpos = if c == 0 { 4 } else { (c - 1) % 4 }; // 4 = O
+            let cty = if c == 0 { 99 } else { (c - 1) / 4 };
+            t[p][c] = match open {
+                Some(ty) => (cpos == 1 || cpos == 2) && cty == ty,
+                None => cpos == 4 || cpos == 0 || cpos == 3,
+            };
+            c += 1;
+        }
+        p += 1;
+    }
+    t
+};
+
+/// Serialization of the tagger and lexicon into one gzip-compressed model file.
+pub mod io {
+    use super::{Tagger, N_LABELS};
+    use crate::lexicon::{FpTable, Lexicon};
+    use std::io::{Read, Write};
+
+    const MAGIC: &[u8; 8] = b"NERPCP01";
+
+    struct W(Vec<u8>);
+    impl W {
+        fn u32(&mut self, x: u32) {
+            self.0.extend_from_slice(&x.to_le_bytes());
+        }
+        fn i32(&mut self, x: i32) {
+            self.0.extend_from_slice(&x.to_le_bytes());
+        }
+        fn u16(&mut self, x: u16) {
+            self.0.extend_from_slice(&x.to_le_bytes());
+        }
+    }
+
+    struct R<'a> {
+        b: &'a [u8],
+        p: usize,
+    }
+    impl R<'_> {
+        fn take(&mut self, n: usize) -> Result<&[u8], String> {
+            let s = self
+                .b
+                .get(self.p..self.p.saturating_add(n))
+                .ok_or_else(|| format!("truncated at byte {}", self.p))?;
+            self.p += n;
+            Ok(s)
+        }
+        fn u32(&mut self) -> Result<u32, String> {
+            let s = self.take(4)?;
+            Ok(u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
+        }
+        fn i32(&mut self) -> Result<i32, String> {
+            Ok(self.u32()? as i32)
+        }
+        fn u16(&mut self) -> Result<u16, String> {
+            let s = self.take(2)?;
+            Ok(u16::from_le_bytes([s[0], s[1]]))
+        }
+    }
+
+    /// Serialises (uncompressed payload, then gzip).
+    pub fn write(tagger: &Tagger, lex: &Lexicon) -> Result<Vec<u8>, String> {
+        let mut w = W(Vec::new());
+        w.0.extend_from_slice(MAGIC);
+        w.u32(tagger.bits);
+        w.u32(N_LABELS as u32);
+        // Sparse rows: bitmap of non-zero rows, then their weights.
+        let buckets = 1usize << tagger.bits;
+        let mut bitmap = vec![0u8; buckets.div_ceil(8)];
+        let mut rows = Vec::new();
+        for b in 0..buckets {
+            let row = &tagger.weights[b * N_LABELS..(b + 1) * N_LABELS];
+            if row.iter().any(|&x| x != 0) {
+                bitmap[b / 8] |= 1 << (b % 8);
+                rows.push(b);
+            }
+        }
+        w.0.extend_from_slice(&bitmap);
+        for b in rows {
+            for &x in &tagger.weights[b * N_LABELS..(b + 1) * N_LABELS] {
+                w.u16(x as u16);
+            }
+        }
+        w.u32(tagger.trans.len() as u32);
+        for &t in &tagger.trans {
+            w.i32(t);
+        }
+        // Lexicon.
+        w.u32(lex.rows.len() as u32);
+        for r in &lex.rows {
+            for &c in r {
+                w.u16(c);
+            }
+        }
+        for table in [&lex.words, &lex.gaz] {
+            let mut e: Vec<(u32, u16)> = table.entries().collect();
+            e.sort_unstable();
+            w.u32(e.len() as u32);
+            for &(k, _) in &e {
+                w.u32(k);
+            }
+            for &(_, v) in &e {
+                w.u16(v);
+            }
+        }
+        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        enc.write_all(&w.0).map_err(|e| e.to_string())?;
+        enc.finish().map_err(|e| e.to_string())
+    }
+
+    /// Inverse of [`write`].
+    pub fn read(gz: &[u8]) -> Result<(Tagger, Lexicon), String> {
+        let mut buf = Vec::new();
+        flate2::read::GzDecoder::new(gz)
+            .read_to_end(&mut buf)
+            .map_err(|e| format!("gzip: {e}"))?;
+        let mut r = R { b: &buf, p: 0 };
+        if r.take(8)? != MAGIC {
+            return Err("bad magic".into());
+        }
+        let bits = r.u32()?;
+        if !(8..=26).contains(&bits) {
+            return Err(format!("bad bucket bits {bits}"));
+        }
+        if r.u32()? as usize != N_LABELS {
+            return Err("label count mismatch".into());
+        }
+        let buckets = 1usize << bits;
+        let bitmap = r.take(buckets.div_ceil(8))?.to_vec();
+        let mut weights = vec![0i16; buckets * N_LABELS];
+        for b in 0..buckets {
+            if bitmap.get(b / 8).is_some_and(|x| x & (1 << (b % 8)) != 0) {
+                let s = r.take(2 * N_LABELS)?;
+                for (k, ch) in s.chunks_exact(2).enumerate() {
+                    if let Some(wt) = weights.get_mut(b * N_LABELS + k) {
+                        *wt = i16::from_le_bytes([ch[0], ch[1]]);
+                    }
+                }
+            }
+        }
+        let nt = r.u32()? as usize;
+        if nt != (N_LABELS + 1) * N_LABELS {
+            return Err("transition size mismatch".into());
+        }
+        let mut trans = Vec::with_capacity(nt);
+        for _ in 0..nt {
+            trans.push(r.i32()?);
+        }
+        let nrows = r.u32()? as usize;
+        let mut rows = Vec::with_capacity(nrows.min(1 << 20));
+        for _ in 0..nrows {
+            rows.push([r.u16()?, r.u16()?, r.u16()?]);
+        }
+        let mut tables = Vec::new();
+        for _ in 0..2 {
+            let n = r.u32()? as usize;
+            let keys = r.take(n.saturating_mul(4))?.to_vec();
+            let vals = r.take(n.saturating_mul(2))?.to_vec();
+            let e: Vec<(u32, u16)> = keys
+                .chunks_exact(4)
+                .zip(vals.chunks_exact(2))
+                .map(|(k, v)| {
+                    (
+                        u32::from_le_bytes([k[0], k[1], k[2], k[3]]),
+                        u16::from_le_bytes([v[0], v[1]]),
+                    )
+                })
+                .collect();
+            tables.push(FpTable::build(&e, true));
+        }
+        let gaz = tables.pop().unwrap_or_default();
+        let words = tables.pop().unwrap_or_default();
+        Ok((
+            Tagger {
+                bits,
+                weights,
+                trans,
+            },
+            Lexicon { words, rows, gaz },
+        ))
+    }
+}
