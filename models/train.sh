@@ -35,7 +35,7 @@ cd "$ROOT"
 cargo run --release -p news-enricher-entities --bin train-ner -- train \
   --clusters "$WORK/lex/clusters.tsv" --gazetteer "$WORK/lex/gazetteer.tsv" \
   --train "$CORPORA/gum/train.conll" --train "$CORPORA/uner-ewt/dev.conll" \
-  --bits 20 --epochs 10 --seed 7 --p-upper 0.05 --p-lower 0.05 --p-title 0.03 \
+  --bits 20 --epochs 10 --seed 1 --p-upper 0.1 --p-lower 0.15 --p-title 0.05 --mix 3 \
   --out "$OUT"
 sha256sum "$OUT"
 if [[ $CHECK == 0 && "$OUT" == "$HERE/ner-model.bin.gz" ]]; then

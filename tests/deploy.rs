@@ -137,6 +137,7 @@ fn env_var<'a>(container: &'a Yaml, name: &str) -> Option<&'a Yaml> {
 /// The worker's configuration as a pod of the rendered Deployment sees it: the ConfigMap's
 /// file plus the container's NEWS_ENRICHER__ environment (Secret references stand in as
 /// placeholders), loaded by the worker's own loader.
+#[allow(clippy::result_large_err)] // figment's Jail closure returns figment's own large error
 fn load_rendered_config(docs: &[Yaml]) -> news_enricher::config::Config {
     let cm = one(docs, "ConfigMap");
     let toml = cm["data"]["news-enricher.toml"]
@@ -194,17 +195,20 @@ fn dockerfile_is_multistage_cached_slim_nonroot_with_healthcheck() {
         .expect("cargo build --release");
     assert!(prepare < cook && cook < build);
     let copy_all_after_cook = df[cook..build].contains("COPY . .");
-    assert!(copy_all_after_cook, "sources copied after the dependency layer");
+    assert!(
+        copy_all_after_cook,
+        "sources copied after the dependency layer"
+    );
     assert!(df.contains("--locked"), "builds from Cargo.lock");
     // Runtime stage: slim, CA certificates, tzdata, non-root numeric user, healthcheck.
-    let runtime = df
-        .rfind("\nFROM ")
-        .map(|i| &df[i..])
-        .expect("final stage");
+    let runtime = df.rfind("\nFROM ").map(|i| &df[i..]).expect("final stage");
     assert!(runtime.contains("-slim"), "slim runtime base");
     assert!(runtime.contains("ca-certificates"));
     assert!(runtime.contains("tzdata"));
-    assert!(runtime.contains("--version"), "binary checked in the runtime image");
+    assert!(
+        runtime.contains("--version"),
+        "binary checked in the runtime image"
+    );
     let user = runtime
         .lines()
         .find(|l| l.starts_with("USER "))
@@ -233,10 +237,23 @@ fn dockerignore_keeps_every_build_input() {
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
         .collect();
     for needed in [
-        "src", "crates", "config", "models", "benches", "tests", "Cargo.toml", "Cargo.lock",
+        "src",
+        "crates",
+        "config",
+        "models",
+        "benches",
+        "tests",
+        "Cargo.toml",
+        "Cargo.lock",
     ] {
-        assert!(!patterns.contains(needed), "{needed} is needed by the build");
-        assert!(repo().join(needed).exists(), "{needed} missing from the repo");
+        assert!(
+            !patterns.contains(needed),
+            "{needed} is needed by the build"
+        );
+        assert!(
+            repo().join(needed).exists(),
+            "{needed} missing from the repo"
+        );
     }
     assert!(patterns.contains("target") && patterns.contains(".git"));
 }
@@ -286,12 +303,24 @@ fn chart_default_render_has_every_piece() {
         .iter()
         .filter_map(Yaml::as_str)
         .collect();
-    assert_eq!(args, ["run", "--config", "/etc/news-enricher/news-enricher.toml"]);
+    assert_eq!(
+        args,
+        ["run", "--config", "/etc/news-enricher/news-enricher.toml"]
+    );
 
     // Probes on /livez and /readyz of the admin port.
-    assert_eq!(c["livenessProbe"]["httpGet"]["path"].as_str(), Some("/livez"));
-    assert_eq!(c["readinessProbe"]["httpGet"]["path"].as_str(), Some("/readyz"));
-    assert_eq!(c["readinessProbe"]["httpGet"]["port"].as_str(), Some("admin"));
+    assert_eq!(
+        c["livenessProbe"]["httpGet"]["path"].as_str(),
+        Some("/livez")
+    );
+    assert_eq!(
+        c["readinessProbe"]["httpGet"]["path"].as_str(),
+        Some("/readyz")
+    );
+    assert_eq!(
+        c["readinessProbe"]["httpGet"]["port"].as_str(),
+        Some("admin")
+    );
     let admin_port = as_i64(&c["ports"][0]["containerPort"]);
     assert_eq!(c["ports"][0]["name"].as_str(), Some("admin"));
     assert!(cfg.admin.listen.ends_with(&format!(":{admin_port}")));
@@ -310,7 +339,10 @@ fn chart_default_render_has_every_piece() {
     assert!(!c["resources"]["limits"]["memory"].is_null());
     assert_eq!(pod["securityContext"]["runAsNonRoot"].as_bool(), Some(true));
     assert!(as_i64(&pod["securityContext"]["runAsUser"]) > 0);
-    assert_eq!(c["securityContext"]["readOnlyRootFilesystem"].as_bool(), Some(true));
+    assert_eq!(
+        c["securityContext"]["readOnlyRootFilesystem"].as_bool(),
+        Some(true)
+    );
     assert_eq!(
         c["securityContext"]["allowPrivilegeEscalation"].as_bool(),
         Some(false)
@@ -324,10 +356,16 @@ fn chart_default_render_has_every_piece() {
     assert_eq!(svc["spec"]["ports"][0]["name"].as_str(), Some("admin"));
     let sm = one(&docs, "ServiceMonitor");
     assert_eq!(sm["spec"]["endpoints"][0]["port"].as_str(), Some("admin"));
-    assert_eq!(sm["spec"]["endpoints"][0]["path"].as_str(), Some("/metrics"));
+    assert_eq!(
+        sm["spec"]["endpoints"][0]["path"].as_str(),
+        Some("/metrics")
+    );
     let sel = &sm["spec"]["selector"]["matchLabels"];
     for (k, v) in sel.as_mapping().unwrap() {
-        assert_eq!(&svc["metadata"]["labels"][k], v, "ServiceMonitor selects the Service");
+        assert_eq!(
+            &svc["metadata"]["labels"][k], v,
+            "ServiceMonitor selects the Service"
+        );
     }
 
     // PDB lets at most one worker go at once and selects the pods.
@@ -346,21 +384,33 @@ fn chart_default_render_has_every_piece() {
     );
     let trig = &so["spec"]["triggers"][0];
     assert_eq!(trig["type"].as_str(), Some("kafka"));
-    assert_eq!(trig["metadata"]["consumerGroup"].as_str(), Some(cfg.kafka.group_id.as_str()));
-    assert_eq!(trig["metadata"]["topic"].as_str(), Some(cfg.topics.input.as_str()));
+    assert_eq!(
+        trig["metadata"]["consumerGroup"].as_str(),
+        Some(cfg.kafka.group_id.as_str())
+    );
+    assert_eq!(
+        trig["metadata"]["topic"].as_str(),
+        Some(cfg.topics.input.as_str())
+    );
     assert_eq!(
         trig["metadata"]["bootstrapServers"].as_str(),
         Some(cfg.kafka.brokers.as_str())
     );
-    let values: Yaml = serde_yaml::from_str(&read("deploy/helm/news-enricher/values.yaml")).unwrap();
+    let values: Yaml =
+        serde_yaml::from_str(&read("deploy/helm/news-enricher/values.yaml")).unwrap();
     let partitions = as_i64(&values["inputPartitions"]);
     let max = as_i64(&so["spec"]["maxReplicaCount"]);
-    assert!(max >= 1 && max <= partitions, "maxReplicaCount {max} vs {partitions} partitions");
+    assert!(
+        max >= 1 && max <= partitions,
+        "maxReplicaCount {max} vs {partitions} partitions"
+    );
     assert!(as_i64(&so["spec"]["minReplicaCount"]) >= 1);
 
     // No Secret is rendered from values, and nothing password-like sits in the ConfigMap.
     assert!(kind(&docs, "Secret").is_empty());
-    let toml = one(&docs, "ConfigMap")["data"]["news-enricher.toml"].as_str().unwrap();
+    let toml = one(&docs, "ConfigMap")["data"]["news-enricher.toml"]
+        .as_str()
+        .unwrap();
     assert!(!toml.contains("sasl_password"));
 }
 
@@ -379,26 +429,45 @@ fn chart_secure_render_takes_credentials_from_secrets() {
     let docs = helm_template(&helm, &sets).expect("secure values render");
     let cfg = load_rendered_config(&docs);
     assert_eq!(cfg.kafka.sasl_mechanism, "SCRAM-SHA-512");
-    assert_eq!(cfg.kafka.ssl_ca_location, "/etc/news-enricher/tls/ca/ca.crt");
-    assert_eq!(cfg.kafka.ssl_certificate_location, "/etc/news-enricher/tls/client/tls.crt");
-    let toml = one(&docs, "ConfigMap")["data"]["news-enricher.toml"].as_str().unwrap();
+    assert_eq!(
+        cfg.kafka.ssl_ca_location,
+        "/etc/news-enricher/tls/ca/ca.crt"
+    );
+    assert_eq!(
+        cfg.kafka.ssl_certificate_location,
+        "/etc/news-enricher/tls/client/tls.crt"
+    );
+    let toml = one(&docs, "ConfigMap")["data"]["news-enricher.toml"]
+        .as_str()
+        .unwrap();
     assert!(!toml.contains("sasl_password") && !toml.contains("sasl_username"));
 
     let deploy = one(&docs, "Deployment");
     let c = container(deploy);
     let pw = env_var(c, "NEWS_ENRICHER__KAFKA__SASL_PASSWORD").expect("password env");
-    assert_eq!(pw["valueFrom"]["secretKeyRef"]["name"].as_str(), Some("kafka-creds"));
-    assert_eq!(pw["valueFrom"]["secretKeyRef"]["key"].as_str(), Some("password"));
+    assert_eq!(
+        pw["valueFrom"]["secretKeyRef"]["name"].as_str(),
+        Some("kafka-creds")
+    );
+    assert_eq!(
+        pw["valueFrom"]["secretKeyRef"]["key"].as_str(),
+        Some("password")
+    );
     assert!(pw["value"].is_null(), "never a literal value");
     let user = env_var(c, "NEWS_ENRICHER__KAFKA__SASL_USERNAME").expect("username env");
-    assert_eq!(user["valueFrom"]["secretKeyRef"]["name"].as_str(), Some("kafka-creds"));
+    assert_eq!(
+        user["valueFrom"]["secretKeyRef"]["name"].as_str(),
+        Some("kafka-creds")
+    );
 
     // The CA Secret is mounted where ssl_ca_location points.
     let mounts = c["volumeMounts"].as_sequence().unwrap();
     assert!(mounts
         .iter()
         .any(|m| m["mountPath"].as_str() == Some("/etc/news-enricher/tls/ca")));
-    let vols = deploy["spec"]["template"]["spec"]["volumes"].as_sequence().unwrap();
+    let vols = deploy["spec"]["template"]["spec"]["volumes"]
+        .as_sequence()
+        .unwrap();
     assert!(vols
         .iter()
         .any(|v| v["secret"]["secretName"].as_str() == Some("kafka-ca")));
@@ -406,7 +475,10 @@ fn chart_secure_render_takes_credentials_from_secrets() {
     // KEDA reads the lag with the same credentials.
     let ta = one(&docs, "TriggerAuthentication");
     let refs = ta["spec"]["secretTargetRef"].as_sequence().unwrap();
-    let params: BTreeSet<&str> = refs.iter().filter_map(|r| r["parameter"].as_str()).collect();
+    let params: BTreeSet<&str> = refs
+        .iter()
+        .filter_map(|r| r["parameter"].as_str())
+        .collect();
     for p in ["username", "password", "ca", "cert", "key"] {
         assert!(params.contains(p), "TriggerAuthentication lacks {p}");
     }
@@ -423,23 +495,46 @@ fn chart_refuses_unsafe_values_with_a_message_naming_the_value() {
         return;
     };
     let cases: &[(&[&str], &str)] = &[
-        (&["inputPartitions=6", "keda.maxReplicaCount=8"], "keda.maxReplicaCount"),
-        (&["keda.enabled=false", "inputPartitions=2", "replicaCount=3"], "replicaCount"),
-        (&["terminationGracePeriodSeconds=10"], "terminationGracePeriodSeconds"),
+        (
+            &["inputPartitions=6", "keda.maxReplicaCount=8"],
+            "keda.maxReplicaCount",
+        ),
+        (
+            &["keda.enabled=false", "inputPartitions=2", "replicaCount=3"],
+            "replicaCount",
+        ),
+        (
+            &["terminationGracePeriodSeconds=10"],
+            "terminationGracePeriodSeconds",
+        ),
         (
             &["config.delivery.drain_timeout_ms=40000"],
             "terminationGracePeriodSeconds",
         ),
-        (&["config.kafka.security_protocol=sasl_ssl"], "kafkaAuth.sasl.existingSecret"),
-        (&["config.kafka.sasl_password=hunter2"], "config.kafka.sasl_password"),
+        (
+            &["config.kafka.security_protocol=sasl_ssl"],
+            "kafkaAuth.sasl.existingSecret",
+        ),
+        (
+            &["config.kafka.sasl_password=hunter2"],
+            "config.kafka.sasl_password",
+        ),
         (&["config.admin.listen=0.0.0.0:9000"], "service.port"),
+        // values.schema.json: misspelt names and wrong values fail before any template runs.
+        (&["kedaa.enabled=false"], "kedaa"),
+        (&["config.kafak.brokers=k:9092"], "kafak"),
+        (&["config.delivery.mode=twice"], "/config/delivery/mode"),
+        (&["inputPartitions=0"], "/inputPartitions"),
     ];
     for (sets, expected) in cases {
         match helm_template(&helm, sets) {
             Ok(_) => panic!("{sets:?} rendered; expected a refusal naming {expected}"),
             Err(e) => {
                 assert!(e.contains(expected), "{sets:?}: {e}");
-                assert!(!e.contains("hunter2"), "the refusal repeats the password: {e}");
+                assert!(
+                    !e.contains("hunter2"),
+                    "the refusal repeats the password: {e}"
+                );
             }
         }
     }
@@ -462,15 +557,24 @@ fn chart_config_values_render_as_typed_toml() {
     .expect("renders");
     let cfg = load_rendered_config(&docs);
     assert_eq!(cfg.limits.max_message_bytes, 2_097_152);
-    assert_eq!(cfg.delivery.mode, news_enricher::config::DeliveryMode::ExactlyOnce);
+    assert_eq!(
+        cfg.delivery.mode,
+        news_enricher::config::DeliveryMode::ExactlyOnce
+    );
     assert_eq!(cfg.pipeline.compute_threads, 2);
     assert_eq!(
-        cfg.kafka.producer_properties.get("linger.ms").map(String::as_str),
+        cfg.kafka
+            .producer_properties
+            .get("linger.ms")
+            .map(String::as_str),
         Some("20")
     );
     // Tables merge with config/default.toml: its other properties stay.
     assert_eq!(
-        cfg.kafka.producer_properties.get("compression.type").map(String::as_str),
+        cfg.kafka
+            .producer_properties
+            .get("compression.type")
+            .map(String::as_str),
         Some("lz4")
     );
 }
@@ -551,18 +655,26 @@ fn chart_values_are_documented_key_by_key() {
             continue;
         }
         let indent = line.len() - t.len();
-        let Some((key, rest)) = t.split_once(':') else { continue };
+        let Some((key, rest)) = t.split_once(':') else {
+            continue;
+        };
         let rest = rest.trim();
         let leaf = !rest.is_empty() && !rest.starts_with('#');
         if indent > 0 && !leaf {
             continue;
         }
-        let above = i.checked_sub(1).map(|j| lines[j].trim()).unwrap_or_default();
+        let above = i
+            .checked_sub(1)
+            .map(|j| lines[j].trim())
+            .unwrap_or_default();
         if !(above.starts_with('#') || rest.contains(" # ") || rest.starts_with('#')) {
             undocumented.push(format!("line {}: {key}", i + 1));
         }
     }
-    assert!(undocumented.is_empty(), "undocumented values: {undocumented:#?}");
+    assert!(
+        undocumented.is_empty(),
+        "undocumented values: {undocumented:#?}"
+    );
 }
 
 #[test]
@@ -637,7 +749,10 @@ fn dashboard_exprs() -> Vec<(String, String)> {
     for p in d["panels"].as_array().unwrap() {
         for t in p["targets"].as_array().into_iter().flatten() {
             if let Some(e) = t["expr"].as_str() {
-                out.push((p["title"].as_str().unwrap_or_default().to_string(), e.to_string()));
+                out.push((
+                    p["title"].as_str().unwrap_or_default().to_string(),
+                    e.to_string(),
+                ));
             }
         }
     }
@@ -682,8 +797,14 @@ fn rules_cover_the_operational_alerts_with_runbooks() {
         let r = alerts
             .get(required)
             .unwrap_or_else(|| panic!("alert {required} missing"));
-        assert!(r["labels"]["severity"].as_str().is_some(), "{required}: severity");
-        assert!(r["annotations"]["summary"].as_str().is_some(), "{required}: summary");
+        assert!(
+            r["labels"]["severity"].as_str().is_some(),
+            "{required}: severity"
+        );
+        assert!(
+            r["annotations"]["summary"].as_str().is_some(),
+            "{required}: summary"
+        );
         let runbook = r["annotations"]["runbook_url"].as_str().unwrap_or_default();
         let anchor = runbook
             .rsplit_once('#')
@@ -695,7 +816,11 @@ fn rules_cover_the_operational_alerts_with_runbooks() {
         );
     }
     let lag = &alerts["NewsEnricherConsumerLagGrowing"];
-    assert_eq!(lag["for"].as_str(), Some("10m"), "lag growing for 10 minutes");
+    assert_eq!(
+        lag["for"].as_str(),
+        Some("10m"),
+        "lag growing for 10 minutes"
+    );
 }
 
 #[test]
@@ -707,7 +832,9 @@ fn rules_pass_promtool_check_and_unit_tests() {
         );
         return;
     };
-    let out = run(Command::new(&promtool).args(["check", "rules"]).arg(repo().join(RULES)));
+    let out = run(Command::new(&promtool)
+        .args(["check", "rules"])
+        .arg(repo().join(RULES)));
     assert!(
         out.status.success(),
         "promtool check rules: {}{}",
@@ -729,7 +856,9 @@ fn rules_pass_promtool_check_and_unit_tests() {
 #[test]
 fn dashboard_is_grafana_json_with_the_required_panels() {
     let d: serde_json::Value = serde_json::from_str(&read(DASHBOARD)).expect("valid JSON");
-    assert!(d["uid"].as_str().is_some_and(|u| !u.is_empty() && u.len() <= 40));
+    assert!(d["uid"]
+        .as_str()
+        .is_some_and(|u| !u.is_empty() && u.len() <= 40));
     assert!(d["schemaVersion"].as_i64().unwrap_or(0) >= 36);
     let panels = d["panels"].as_array().expect("panels");
     let mut ids = BTreeSet::new();
@@ -738,7 +867,10 @@ fn dashboard_is_grafana_json_with_the_required_panels() {
         .map(|p| p["title"].as_str().unwrap_or_default().to_lowercase())
         .collect();
     for p in panels {
-        assert!(ids.insert(p["id"].as_i64().expect("panel id")), "duplicate panel id");
+        assert!(
+            ids.insert(p["id"].as_i64().expect("panel id")),
+            "duplicate panel id"
+        );
         if p["type"].as_str() != Some("row") {
             let targets = p["targets"].as_array().expect("targets");
             assert!(!targets.is_empty(), "panel {} has no query", p["title"]);
@@ -826,12 +958,19 @@ mod live {
             }
         }
         if tool("java", "JAVA").is_none() {
-            skip(test, "no KAFKA_BOOTSTRAP and no java to start deploy/local/kafka");
+            skip(
+                test,
+                "no KAFKA_BOOTSTRAP and no java to start deploy/local/kafka",
+            );
             return None;
         }
         let out = run(Command::new(repo().join("deploy/local/kafka")).arg("start"));
         let stdout = String::from_utf8_lossy(&out.stdout);
-        match stdout.lines().rev().find_map(|l| l.strip_prefix("BOOTSTRAP=")) {
+        match stdout
+            .lines()
+            .rev()
+            .find_map(|l| l.strip_prefix("BOOTSTRAP="))
+        {
             Some(b) if out.status.success() => Some(b.trim().to_string()),
             _ => {
                 skip(
@@ -858,8 +997,8 @@ mod live {
             .map(|(t, p)| NewTopic::new(t, *p, TopicReplication::Fixed(1)))
             .collect();
         let opts = AdminOptions::new().operation_timeout(Some(Duration::from_secs(30)));
-        let res = futures::executor::block_on(admin.create_topics(&new, &opts))
-            .expect("create_topics");
+        let res =
+            futures::executor::block_on(admin.create_topics(&new, &opts)).expect("create_topics");
         for r in res {
             if let Err((t, e)) = r {
                 if e != rdkafka::types::RDKafkaErrorCode::TopicAlreadyExists {
@@ -904,7 +1043,12 @@ mod live {
         serde_json::to_vec(&serde_json::json!({"id": id, "url": "https://news.example/x"})).unwrap()
     }
 
-    pub fn produce(p: &ThreadedProducer<DefaultProducerContext>, topic: &str, id: &str, value: &[u8]) {
+    pub fn produce(
+        p: &ThreadedProducer<DefaultProducerContext>,
+        topic: &str,
+        id: &str,
+        value: &[u8],
+    ) {
         let mut rec = BaseRecord::to(topic).key(id).payload(value);
         loop {
             match p.send(rec) {
@@ -1068,7 +1212,9 @@ mod live {
             for (k, v) in &spec.env {
                 cmd.env(k, v);
             }
-            let child = cmd.spawn().expect("spawn news-enricher run");
+            let child = cmd
+                .spawn()
+                .unwrap_or_else(|e| panic!("spawn news-enricher run ({name}): {e}"));
             Worker {
                 child,
                 port,
@@ -1100,8 +1246,13 @@ mod live {
             false
         }
 
+        /// Everything the worker printed, headed by its name.
         pub fn output(&self) -> String {
-            std::fs::read_to_string(&self.log).unwrap_or_default()
+            format!(
+                "--- {} ---\n{}",
+                self.name,
+                std::fs::read_to_string(&self.log).unwrap_or_default()
+            )
         }
 
         /// SIGTERM, then wait for a clean exit; returns the exit code.
@@ -1144,7 +1295,9 @@ mod live {
 fn live_metrics_named_in_rules_and_dashboard_exist_in_a_scrape() {
     use live::*;
     let test = "live_metrics_named_in_rules_and_dashboard_exist_in_a_scrape";
-    let Some(bootstrap) = bootstrap(test) else { return };
+    let Some(bootstrap) = bootstrap(test) else {
+        return;
+    };
     let (input, output, dlq, group) = (
         unique("metrics-in"),
         unique("metrics-out"),
@@ -1181,6 +1334,11 @@ fn live_metrics_named_in_rules_and_dashboard_exist_in_a_scrape() {
         Duration::from_secs(1),
     );
     assert_eq!(outs.len(), 21, "outputs: {outs:?}\n{}", w.output());
+    let reasons = dead_letter_reasons(&bootstrap, &dlq, 1);
+    assert!(
+        reasons.get("m-bad").is_some_and(|r| !r.is_empty()),
+        "dead letter without dlq_reason: {reasons:?}"
+    );
 
     // Lag and commit gauges refresh on their own period: scrape until every name shows up.
     let used = names_used();
@@ -1192,7 +1350,11 @@ fn live_metrics_named_in_rules_and_dashboard_exist_in_a_scrape() {
             body = b;
         }
         let names = scraped_names(&body);
-        missing = used.iter().filter(|n| !names.contains(*n)).cloned().collect();
+        missing = used
+            .iter()
+            .filter(|n| !names.contains(*n))
+            .cloned()
+            .collect();
         if missing.is_empty() || start.elapsed() > Duration::from_secs(30) {
             break;
         }
@@ -1202,7 +1364,12 @@ fn live_metrics_named_in_rules_and_dashboard_exist_in_a_scrape() {
         missing.is_empty(),
         "named in deploy/prometheus or deploy/grafana but not in a live scrape: {missing:?}\n{body}"
     );
-    assert_eq!(w.terminate(Duration::from_secs(30)), Some(0), "{}", w.output());
+    assert_eq!(
+        w.terminate(Duration::from_secs(30)),
+        Some(0),
+        "{}",
+        w.output()
+    );
 }
 
 // ------------------------------------------------------------------------------------------
@@ -1217,7 +1384,10 @@ mod secure {
 
     impl SecureBroker {
         pub fn get(&self, k: &str) -> &str {
-            self.0.get(k).map(String::as_str).unwrap_or_else(|| panic!("{k} missing"))
+            self.0
+                .get(k)
+                .map(String::as_str)
+                .unwrap_or_else(|| panic!("{k} missing"))
         }
     }
 
@@ -1310,10 +1480,19 @@ mod secure {
             output: &t.output,
             dead_letter: &t.dlq,
             env: vec![
-                ("NEWS_ENRICHER__KAFKA__SECURITY_PROTOCOL".into(), "sasl_ssl".into()),
-                ("NEWS_ENRICHER__KAFKA__SASL_MECHANISM".into(), mechanism.into()),
+                (
+                    "NEWS_ENRICHER__KAFKA__SECURITY_PROTOCOL".into(),
+                    "sasl_ssl".into(),
+                ),
+                (
+                    "NEWS_ENRICHER__KAFKA__SASL_MECHANISM".into(),
+                    mechanism.into(),
+                ),
                 ("NEWS_ENRICHER__KAFKA__SASL_USERNAME".into(), user.into()),
-                ("NEWS_ENRICHER__KAFKA__SASL_PASSWORD".into(), password.into()),
+                (
+                    "NEWS_ENRICHER__KAFKA__SASL_PASSWORD".into(),
+                    password.into(),
+                ),
                 ("NEWS_ENRICHER__KAFKA__SSL_CA_LOCATION".into(), ca.into()),
             ],
         };
@@ -1325,7 +1504,15 @@ mod secure {
         let Some(b) = broker(test) else { return };
         let t = topics(b, &mechanism.to_lowercase());
         let password = b.get(password_key);
-        let mut w = worker(b, &t, test, mechanism, b.get(user_key), password, b.get("CA_PEM"));
+        let mut w = worker(
+            b,
+            &t,
+            test,
+            mechanism,
+            b.get(user_key),
+            password,
+            b.get("CA_PEM"),
+        );
         assert!(
             w.wait_ready(Duration::from_secs(60)),
             "{mechanism} worker not ready:\n{}",
@@ -1345,49 +1532,116 @@ mod secure {
             Duration::from_millis(500),
         );
         assert_eq!(outs.len(), 5, "{outs:?}\n{}", w.output());
-        let metrics = live::http_get(w.port, "/metrics").map(|(_, b)| b).unwrap_or_default();
-        assert_eq!(w.terminate(Duration::from_secs(30)), Some(0), "{}", w.output());
-        assert!(!w.output().contains(password), "password in the worker's output");
+        let metrics = live::http_get(w.port, "/metrics")
+            .map(|(_, b)| b)
+            .unwrap_or_default();
+        assert_eq!(
+            w.terminate(Duration::from_secs(30)),
+            Some(0),
+            "{}",
+            w.output()
+        );
+        assert!(
+            !w.output().contains(password),
+            "password in the worker's output"
+        );
         assert!(!metrics.contains(password), "password in /metrics");
     }
 
     /// A worker that cannot connect: alive, not ready, one clear error, no secret anywhere.
-    pub fn refused(test: &str, password: &str, ca_key: &str, expect_in_error: &[&str]) {
-        let Some(b) = broker(test) else { return };
+    /// Returns what is wrong (empty when all holds), so every scenario runs and reports.
+    pub fn refused(
+        test: &str,
+        password: &str,
+        ca_key: &str,
+        expect_in_error: &[&str],
+    ) -> Vec<String> {
+        let mut problems = Vec::new();
+        let Some(b) = broker(test) else {
+            return problems;
+        };
         let t = topics(b, "refused");
-        let mut w = worker(b, &t, test, "SCRAM-SHA-512", b.get("SCRAM_USER"), password, b.get(ca_key));
+        let mut w = worker(
+            b,
+            &t,
+            test,
+            "SCRAM-SHA-512",
+            b.get("SCRAM_USER"),
+            password,
+            b.get(ca_key),
+        );
         // Long enough for several reconnect attempts with back-off.
         let watch = Duration::from_secs(25);
         let start = Instant::now();
-        let mut livez_ok = false;
-        while start.elapsed() < watch {
-            assert!(w.alive(), "the worker exited instead of retrying:\n{}", w.output());
-            assert!(!w.ready(), "ready although it cannot connect:\n{}", w.output());
+        let (mut livez_ok, mut ever_ready) = (false, false);
+        while start.elapsed() < watch && w.alive() {
+            ever_ready |= w.ready();
             livez_ok |= matches!(live::http_get(w.port, "/livez"), Some((200, _)));
             std::thread::sleep(Duration::from_millis(500));
         }
-        assert!(livez_ok, "/livez never answered 200:\n{}", w.output());
-        let metrics = live::http_get(w.port, "/metrics").map(|(_, b)| b).unwrap_or_default();
+        if !w.alive() {
+            problems.push(format!("{test}: the worker exited instead of retrying"));
+        }
+        if ever_ready {
+            problems.push(format!(
+                "{test}: /readyz said ready although it cannot connect"
+            ));
+        }
+        if !livez_ok {
+            problems.push(format!("{test}: /livez never answered 200"));
+        }
+        let metrics = live::http_get(w.port, "/metrics")
+            .map(|(_, b)| b)
+            .unwrap_or_default();
         let log = w.output();
         let errors: Vec<&str> = log
             .lines()
             .filter(|l| l.contains("\"ERROR\"") || l.contains("\"level\":\"error\""))
             .collect();
         let lower = log.to_lowercase();
-        assert!(
-            expect_in_error.iter().any(|e| lower.contains(e)),
-            "no error naming the cause ({expect_in_error:?}):\n{log}"
+        eprintln!(
+            "{test}: {} log lines, {} at ERROR in {watch:?}; first ERROR: {}",
+            log.lines().count(),
+            errors.len(),
+            errors.first().copied().unwrap_or("-")
         );
-        // One clear error, not one per retry: at most a handful over the whole watch.
-        assert!(
-            !errors.is_empty() && errors.len() <= 3,
-            "{} ERROR lines in {watch:?} (expected one clear error):\n{log}",
-            errors.len()
-        );
-        assert!(!log.contains(password), "password in the worker's output:\n{log}");
-        assert!(!metrics.contains(password), "password in /metrics");
-        assert_eq!(w.terminate(Duration::from_secs(30)), Some(0), "{}", w.output());
-        assert!(!w.output().contains(password), "password in the shutdown output");
+        if !expect_in_error.iter().any(|e| lower.contains(e)) {
+            problems.push(format!(
+                "{test}: no log line names the cause ({expect_in_error:?})"
+            ));
+        }
+        // One clear error, not one per retry or per client: at most a few over the whole watch.
+        if errors.is_empty() || errors.len() > 3 {
+            problems.push(format!(
+                "{test}: {} ERROR lines in {watch:?}, expected one clear error",
+                errors.len()
+            ));
+        }
+        if log.contains(password) {
+            problems.push(format!(
+                "{test}: the password appears in the worker's output"
+            ));
+        }
+        if metrics.contains(password) {
+            problems.push(format!("{test}: the password appears in /metrics"));
+        }
+        if w.alive() {
+            let code = w.terminate(Duration::from_secs(30));
+            if code != Some(0) {
+                problems.push(format!(
+                    "{test}: SIGTERM while not ready gave exit {code:?}"
+                ));
+            }
+        }
+        if w.output().contains(password) {
+            problems.push(format!(
+                "{test}: the password appears in the shutdown output"
+            ));
+        }
+        if !problems.is_empty() {
+            eprintln!("{}", w.output());
+        }
+        problems
     }
 }
 
@@ -1395,23 +1649,38 @@ mod secure {
 #[test]
 fn secure_tls_sasl_scram_plain_wrong_password_untrusted_ca() {
     let test = "secure_tls_sasl_scram_plain_wrong_password_untrusted_ca";
-    let Some(b) = secure::broker(test) else { return };
+    let t0 = Instant::now();
+    let Some(b) = secure::broker(test) else {
+        return;
+    };
     let _stop = secure::StopOnDrop;
-    secure::round_trip("secure-scram", "SCRAM-SHA-512", "SCRAM_USER", "SCRAM_PASSWORD");
+    eprintln!("{test}: SASL_SSL broker up after {:?}", t0.elapsed());
+    secure::round_trip(
+        "secure-scram",
+        "SCRAM-SHA-512",
+        "SCRAM_USER",
+        "SCRAM_PASSWORD",
+    );
+    eprintln!(
+        "{test}: SCRAM-SHA-512 round trip done at {:?}",
+        t0.elapsed()
+    );
     secure::round_trip("secure-plain", "PLAIN", "PLAIN_USER", "PLAIN_PASSWORD");
-    secure::refused(
+    eprintln!("{test}: PLAIN round trip done at {:?}", t0.elapsed());
+    let mut problems = secure::refused(
         "secure-wrong-password",
         "Wr0ng-pa55word-d0-not-print",
         "CA_PEM",
         &["authentication", "sasl"],
     );
     let good_password = b.get("SCRAM_PASSWORD").to_string();
-    secure::refused(
+    problems.extend(secure::refused(
         "secure-untrusted-ca",
         &good_password,
         "UNTRUSTED_CA_PEM",
         &["certificate", "ssl", "tls"],
-    );
+    ));
+    assert!(problems.is_empty(), "{problems:#?}");
 }
 
 #[test]
@@ -1438,7 +1707,11 @@ fn secure_password_never_in_help_config_or_startup_errors() {
         &["--version"],
     ] {
         let out = with_secret(args);
-        assert!(!out.contains(secret), "`{}` prints the password:\n{out}", args.join(" "));
+        assert!(
+            !out.contains(secret),
+            "`{}` prints the password:\n{out}",
+            args.join(" ")
+        );
     }
     // A configuration error beside the password names the key, not the secret.
     let out = run(Command::new(live::BIN)
@@ -1463,5 +1736,370 @@ fn secure_password_never_in_help_config_or_startup_errors() {
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(!text.contains(secret), "config error echoes the password: {text}");
+    assert!(
+        !text.contains(secret),
+        "config error echoes the password: {text}"
+    );
+}
+
+// ------------------------------------------------------------------------------------------
+// Hot paths of operation: scaling and rolling restarts against the local Kafka
+
+mod ops {
+    use super::live::*;
+    use super::*;
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    use std::sync::Arc;
+
+    /// Produces `n` inputs (ids `{tag}-{i}`) at about `per_second`, in a background thread.
+    pub struct Feeder {
+        pub sent: Arc<AtomicUsize>,
+        stop: Arc<AtomicBool>,
+        handle: Option<std::thread::JoinHandle<()>>,
+    }
+
+    impl Feeder {
+        pub fn start(
+            bootstrap: &str,
+            topic: &str,
+            tag: &str,
+            n: usize,
+            per_second: usize,
+        ) -> Feeder {
+            let sent = Arc::new(AtomicUsize::new(0));
+            let stop = Arc::new(AtomicBool::new(false));
+            let (b, t, tag) = (bootstrap.to_string(), topic.to_string(), tag.to_string());
+            let (s2, st2) = (sent.clone(), stop.clone());
+            let handle = std::thread::spawn(move || {
+                let p = producer(&b);
+                let start = Instant::now();
+                for i in 0..n {
+                    if st2.load(Ordering::SeqCst) {
+                        break;
+                    }
+                    let id = format!("{tag}-{i}");
+                    produce(&p, &t, &id, &good_input(&id));
+                    s2.store(i + 1, Ordering::SeqCst);
+                    let due = start + Duration::from_secs_f64((i + 1) as f64 / per_second as f64);
+                    if let Some(wait) = due.checked_duration_since(Instant::now()) {
+                        std::thread::sleep(wait);
+                    }
+                }
+                flush(&p);
+            });
+            Feeder {
+                sent,
+                stop,
+                handle: Some(handle),
+            }
+        }
+
+        pub fn sent(&self) -> usize {
+            self.sent.load(Ordering::SeqCst)
+        }
+
+        pub fn finish(mut self) -> usize {
+            if let Some(h) = self.handle.take() {
+                h.join().expect("feeder thread");
+            }
+            self.sent()
+        }
+    }
+
+    impl Drop for Feeder {
+        fn drop(&mut self) {
+            self.stop.store(true, Ordering::SeqCst);
+            if let Some(h) = self.handle.take() {
+                let _ = h.join();
+            }
+        }
+    }
+
+    pub fn wait_until(what: &str, timeout: Duration, mut f: impl FnMut() -> bool) {
+        let start = Instant::now();
+        while !f() {
+            assert!(start.elapsed() < timeout, "timed out waiting for {what}");
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+
+    /// Every id `{tag}-{0..n}` has an output; returns (missing, duplicated) ids.
+    pub fn audit(
+        counts: &BTreeMap<String, usize>,
+        tag: &str,
+        n: usize,
+    ) -> (Vec<String>, Vec<String>) {
+        let mut missing = Vec::new();
+        let mut dup = Vec::new();
+        for i in 0..n {
+            let id = format!("{tag}-{i}");
+            match counts.get(&id) {
+                None => missing.push(id),
+                Some(c) if *c > 1 => dup.push(id),
+                _ => {}
+            }
+        }
+        (missing, dup)
+    }
+}
+
+#[test]
+fn live_scale_1_to_3_to_1_workers_loses_nothing() {
+    use live::*;
+    let test = "live_scale_1_to_3_to_1_workers_loses_nothing";
+    let Some(bootstrap) = bootstrap(test) else {
+        return;
+    };
+    let (input, output, dlq, group) = (
+        unique("scale-in"),
+        unique("scale-out"),
+        unique("scale-dlq"),
+        unique("scale-g"),
+    );
+    create_topics(&bootstrap, &[], &[(&input, 6), (&output, 3), (&dlq, 1)]);
+    let spec = WorkerSpec {
+        bootstrap: &bootstrap,
+        group: &group,
+        input: &input,
+        output: &output,
+        dead_letter: &dlq,
+        env: vec![],
+    };
+    let n = 3000;
+    let mut w1 = Worker::start("scale-w1", &spec);
+    assert!(w1.wait_ready(Duration::from_secs(60)), "{}", w1.output());
+    let feeder = ops::Feeder::start(&bootstrap, &input, "sc", n, 100);
+
+    // 1 -> 3 while input flows.
+    ops::wait_until("a third of the inputs", Duration::from_secs(60), || {
+        feeder.sent() >= n / 3
+    });
+    let mut w2 = Worker::start("scale-w2", &spec);
+    let mut w3 = Worker::start("scale-w3", &spec);
+    assert!(w2.wait_ready(Duration::from_secs(60)), "{}", w2.output());
+    assert!(w3.wait_ready(Duration::from_secs(60)), "{}", w3.output());
+
+    // 3 -> 1 while input flows: SIGTERM, as Kubernetes scales down.
+    ops::wait_until("two thirds of the inputs", Duration::from_secs(60), || {
+        feeder.sent() >= 2 * n / 3
+    });
+    // The new members really took partitions and work.
+    let consumed = |w: &Worker| -> u64 {
+        http_get(w.port, "/metrics")
+            .map(|(_, body)| body)
+            .unwrap_or_default()
+            .lines()
+            .find_map(|l| l.strip_prefix("news_enricher_messages_consumed_total "))
+            .and_then(|v| v.trim().parse::<f64>().ok())
+            .unwrap_or(0.0) as u64
+    };
+    let (c2, c3) = (consumed(&w2), consumed(&w3));
+    eprintln!("scale 1->3->1: the added workers consumed {c2} and {c3} inputs");
+    assert!(c2 > 0 && c3 > 0, "added workers got no work: {c2}, {c3}");
+    assert_eq!(
+        w3.terminate(Duration::from_secs(30)),
+        Some(0),
+        "{}",
+        w3.output()
+    );
+    assert_eq!(
+        w2.terminate(Duration::from_secs(30)),
+        Some(0),
+        "{}",
+        w2.output()
+    );
+    let sent = feeder.finish();
+    assert_eq!(sent, n);
+
+    let counts = collect_outputs(
+        &bootstrap,
+        &[&output, &dlq],
+        n,
+        Duration::from_secs(120),
+        Duration::from_secs(3),
+    );
+    let (missing, dup) = ops::audit(&counts, "sc", n);
+    eprintln!(
+        "scale 1->3->1: {n} inputs, {} with output, {} missing, {} duplicated",
+        counts.len(),
+        missing.len(),
+        dup.len()
+    );
+    assert!(
+        missing.is_empty(),
+        "lost {} inputs, e.g. {:?}\n{}\n{}\n{}",
+        missing.len(),
+        &missing[..missing.len().min(10)],
+        w1.output(),
+        w2.output(),
+        w3.output()
+    );
+    assert_eq!(
+        w1.terminate(Duration::from_secs(30)),
+        Some(0),
+        "{}",
+        w1.output()
+    );
+}
+
+#[test]
+fn live_rolling_restart_exactly_once_no_loss_no_duplicates() {
+    use live::*;
+    let test = "live_rolling_restart_exactly_once_no_loss_no_duplicates";
+    let Some(bootstrap) = bootstrap(test) else {
+        return;
+    };
+    let (input, output, dlq, group) = (
+        unique("roll-in"),
+        unique("roll-out"),
+        unique("roll-dlq"),
+        unique("roll-g"),
+    );
+    create_topics(&bootstrap, &[], &[(&input, 6), (&output, 3), (&dlq, 1)]);
+    // A Deployment's replacement pod has a new name, so a new transactional.id.
+    let spec_for = |tx: &str| WorkerSpec {
+        bootstrap: &bootstrap,
+        group: &group,
+        input: &input,
+        output: &output,
+        dead_letter: &dlq,
+        env: vec![
+            (
+                "NEWS_ENRICHER__DELIVERY__MODE".into(),
+                "exactly-once".into(),
+            ),
+            (
+                "NEWS_ENRICHER__DELIVERY__TRANSACTIONAL_ID".into(),
+                tx.into(),
+            ),
+        ],
+    };
+    let tag = unique("rr");
+    let mut workers: Vec<Worker> = (0..3)
+        .map(|i| Worker::start(&format!("roll-{i}-a"), &spec_for(&format!("{tag}-w{i}-a"))))
+        .collect();
+    for w in workers.iter_mut() {
+        assert!(w.wait_ready(Duration::from_secs(60)), "{}", w.output());
+    }
+    let n = 3000;
+    let feeder = ops::Feeder::start(&bootstrap, &input, "ro", n, 100);
+    let mut old_logs = Vec::new();
+    for (i, slot) in workers.iter_mut().enumerate() {
+        ops::wait_until("the next step of the roll", Duration::from_secs(60), || {
+            feeder.sent() >= (i + 1) * n / 4
+        });
+        // Surge first (maxSurge 1, maxUnavailable 0), then SIGTERM the old pod.
+        let mut fresh = Worker::start(&format!("roll-{i}-b"), &spec_for(&format!("{tag}-w{i}-b")));
+        assert!(
+            fresh.wait_ready(Duration::from_secs(60)),
+            "{}",
+            fresh.output()
+        );
+        let mut old = std::mem::replace(slot, fresh);
+        assert_eq!(
+            old.terminate(Duration::from_secs(30)),
+            Some(0),
+            "SIGTERM must drain and exit 0:\n{}",
+            old.output()
+        );
+        old_logs.push(old.output());
+    }
+    assert_eq!(feeder.finish(), n);
+
+    let counts = collect_outputs(
+        &bootstrap,
+        &[&output, &dlq],
+        n,
+        Duration::from_secs(120),
+        Duration::from_secs(3),
+    );
+    let (missing, dup) = ops::audit(&counts, "ro", n);
+    eprintln!(
+        "rolling restart (exactly-once): {n} inputs, {} with output, {} missing, {} duplicated",
+        counts.len(),
+        missing.len(),
+        dup.len()
+    );
+    let logs = || {
+        old_logs.join("\n")
+            + &workers
+                .iter()
+                .map(Worker::output)
+                .collect::<Vec<_>>()
+                .join("\n")
+    };
+    assert!(
+        missing.is_empty(),
+        "lost {} inputs, e.g. {:?}\n{}",
+        missing.len(),
+        &missing[..missing.len().min(10)],
+        logs()
+    );
+    assert!(
+        dup.is_empty(),
+        "{} inputs with more than one committed output, e.g. {:?}\n{}",
+        dup.len(),
+        &dup[..dup.len().min(10)],
+        logs()
+    );
+    for w in workers.iter_mut() {
+        assert_eq!(
+            w.terminate(Duration::from_secs(30)),
+            Some(0),
+            "{}",
+            w.output()
+        );
+    }
+}
+
+#[test]
+fn dockerfile_healthcheck_command_passes_against_a_live_worker() {
+    use live::*;
+    // The exact HEALTHCHECK CMD of the image, run here against a worker process.
+    let df = read("deploy/Dockerfile");
+    let hc = df.find("\nHEALTHCHECK").expect("HEALTHCHECK");
+    let cmd = df[hc..].find("CMD [").expect("CMD [") + hc + 4;
+    let end = df[cmd..].find('\n').map_or(df.len(), |e| e + cmd);
+    let argv: Vec<String> = serde_json::from_str(&df[cmd..end]).expect("exec-form JSON array");
+    // No broker at all: the worker is alive (and not ready), which is what the health check asks.
+    let spec = WorkerSpec {
+        bootstrap: "127.0.0.1:1",
+        group: "healthcheck",
+        input: "hc-in",
+        output: "hc-out",
+        dead_letter: "hc-dlq",
+        env: vec![],
+    };
+    let mut w = Worker::start("healthcheck", &spec);
+    let start = Instant::now();
+    while !matches!(http_get(w.port, "/livez"), Some((200, _))) {
+        assert!(w.alive(), "worker exited:\n{}", w.output());
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "/livez never 200:\n{}",
+            w.output()
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let check = |port: u16| {
+        Command::new(&argv[0])
+            .args(&argv[1..])
+            .env("NEWS_ENRICHER__ADMIN__LISTEN", format!("0.0.0.0:{port}"))
+            .status()
+            .expect("run the health check")
+            .success()
+    };
+    assert!(
+        check(w.port),
+        "HEALTHCHECK fails against a live worker: {argv:?}"
+    );
+    assert!(!w.ready(), "ready without a broker");
+    let port = w.port;
+    assert_eq!(
+        w.terminate(Duration::from_secs(30)),
+        Some(0),
+        "{}",
+        w.output()
+    );
+    assert!(!check(port), "HEALTHCHECK passes with no worker running");
 }

@@ -16,8 +16,14 @@ fn start_is_idempotent_and_status_reports_the_broker() {
     let first = broker().to_string();
     let started = Instant::now();
     let again = parse_bootstrap(&run_kafka_script("start", None, None));
-    assert_eq!(again, first, "a second start must report the running broker");
-    assert!(started.elapsed().as_secs() < 10, "a second start must not start another broker");
+    assert_eq!(
+        again, first,
+        "a second start must report the running broker"
+    );
+    assert!(
+        started.elapsed().as_secs() < 10,
+        "a second start must not start another broker"
+    );
     let status = run_kafka_script("status", None, None);
     assert!(status.starts_with("running"), "status: {status}");
     assert_eq!(parse_bootstrap(&status), first);

@@ -27,7 +27,11 @@ fn worker_sigkilled_five_times_loses_nothing() {
         let after = Duration::from_millis(rng.range(1500, 5000));
         thread::sleep(after);
         let (sent, written) = (producer.sent(), outputs_written(b, &topics));
-        assert!(w.alive(), "worker died on its own before kill {kill}; log tail:\n{}", w.log_tail(60));
+        assert!(
+            w.alive(),
+            "worker died on its own before kill {kill}; log tail:\n{}",
+            w.log_tail(60)
+        );
         w.kill9();
         println!(
             "kill {kill} at {:.1}s ({:.1}s after ready): {sent} inputs sent, {written} outputs written",
@@ -43,5 +47,9 @@ fn worker_sigkilled_five_times_loses_nothing() {
     t.print("crash (5 x SIGKILL)");
     println!("crash: lost {} duplicates {}", t.lost.len(), t.duplicates);
     t.assert_complete("crash");
-    assert_eq!(t.dead_letters, 0, "well-formed inputs must not be dead-lettered: {:?}", t.dead_letters_by_reason);
+    assert_eq!(
+        t.dead_letters, 0,
+        "well-formed inputs must not be dead-lettered: {:?}",
+        t.dead_letters_by_reason
+    );
 }

@@ -28,7 +28,11 @@ fn exactly_once_survives_kill9_each_input_once_read_committed() {
     for kill in 1..=2 {
         let after = Duration::from_millis(rng.range(2500, 6000));
         thread::sleep(after);
-        assert!(w.alive(), "worker died on its own before kill {kill}; log tail:\n{}", w.log_tail(60));
+        assert!(
+            w.alive(),
+            "worker died on its own before kill {kill}; log tail:\n{}",
+            w.log_tail(60)
+        );
         let written = outputs_written(b, &topics);
         w.kill9();
         println!(
@@ -53,5 +57,9 @@ fn exactly_once_survives_kill9_each_input_once_read_committed() {
         "read_committed: {} duplicate outputs on {} inputs",
         committed_view.duplicates, committed_view.duplicated_ids
     );
-    assert_eq!(committed_view.dead_letters, 0, "well-formed inputs dead-lettered: {:?}", committed_view.dead_letters_by_reason);
+    assert_eq!(
+        committed_view.dead_letters, 0,
+        "well-formed inputs dead-lettered: {:?}",
+        committed_view.dead_letters_by_reason
+    );
 }

@@ -27,37 +27,68 @@ fn three_workers_one_killed_one_added_lose_nothing() {
     let started = Instant::now();
     let producer = PacedProducer::start(b, &topics.input, inputs.clone(), 250);
 
-    wait_for("a third of the input sent and some of it processed", Duration::from_secs(120), || {
-        producer.sent() >= 1700 && outputs_written(b, &topics) >= 100
-    });
+    wait_for(
+        "a third of the input sent and some of it processed",
+        Duration::from_secs(120),
+        || producer.sent() >= 1700 && outputs_written(b, &topics) >= 100,
+    );
     let before_kill = outputs_written(b, &topics);
     w2.kill9();
-    println!("killed w2 at {:.1}s: {} sent, {before_kill} outputs written", started.elapsed().as_secs_f64(), producer.sent());
+    println!(
+        "killed w2 at {:.1}s: {} sent, {before_kill} outputs written",
+        started.elapsed().as_secs_f64(),
+        producer.sent()
+    );
 
-    wait_for("two thirds of the input sent", Duration::from_secs(120), || producer.sent() >= 3300);
+    wait_for(
+        "two thirds of the input sent",
+        Duration::from_secs(120),
+        || producer.sent() >= 3300,
+    );
     let mut w4 = Worker::spawn_ready(&spec, "w4", &logs);
-    println!("added w4 at {:.1}s: {} sent, {} outputs written", started.elapsed().as_secs_f64(), producer.sent(), outputs_written(b, &topics));
+    println!(
+        "added w4 at {:.1}s: {} sent, {} outputs written",
+        started.elapsed().as_secs_f64(),
+        producer.sent(),
+        outputs_written(b, &topics)
+    );
 
     producer.join();
-    wait_all_committed(b, &topics, &mut [&mut w1, &mut w3, &mut w4], Duration::from_secs(240));
-    println!("all input committed {:.1}s after the first was sent", started.elapsed().as_secs_f64());
+    wait_all_committed(
+        b,
+        &topics,
+        &mut [&mut w1, &mut w3, &mut w4],
+        Duration::from_secs(240),
+    );
+    println!(
+        "all input committed {:.1}s after the first was sent",
+        started.elapsed().as_secs_f64()
+    );
 
     let t = tally(b, &topics, &inputs, false);
     t.print("group (3 workers, 1 SIGKILLed, 1 added)");
     t.assert_complete("group");
-    assert_eq!(t.dead_letters, 0, "well-formed inputs must not be dead-lettered: {:?}", t.dead_letters_by_reason);
+    assert_eq!(
+        t.dead_letters, 0,
+        "well-formed inputs must not be dead-lettered: {:?}",
+        t.dead_letters_by_reason
+    );
 }
 
 /// Records in the output and dead-letter topics so far.
 pub fn outputs_written(b: &str, topics: &Topics) -> i64 {
-    total_written(b, &topics.output, topics.partitions) + total_written(b, &topics.dead_letter, topics.partitions)
+    total_written(b, &topics.output, topics.partitions)
+        + total_written(b, &topics.dead_letter, topics.partitions)
 }
 
 /// Polls `cond` every 100 ms; panics after `timeout`.
 pub fn wait_for(what: &str, timeout: Duration, mut cond: impl FnMut() -> bool) {
     let started = Instant::now();
     while !cond() {
-        assert!(started.elapsed() < timeout, "timed out after {timeout:?} waiting for: {what}");
+        assert!(
+            started.elapsed() < timeout,
+            "timed out after {timeout:?} waiting for: {what}"
+        );
         thread::sleep(Duration::from_millis(100));
     }
 }

@@ -83,17 +83,24 @@ pub fn run_kafka_script(cmd: &str, home: Option<&Path>, port: Option<u16>) -> St
     println!(
         "deploy/local/kafka {cmd}: {:.1}s{}",
         started.elapsed().as_secs_f64(),
-        home.map(|h| format!(" (state {})", h.display())).unwrap_or_default()
+        home.map(|h| format!(" (state {})", h.display()))
+            .unwrap_or_default()
     );
     stdout
 }
 
 /// Parses the `BOOTSTRAP=host:port` last line printed by `deploy/local/kafka start`.
 pub fn parse_bootstrap(stdout: &str) -> String {
-    let last = stdout.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("");
+    let last = stdout
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("");
     last.trim()
         .strip_prefix("BOOTSTRAP=")
-        .unwrap_or_else(|| panic!("deploy/local/kafka start: last line is not BOOTSTRAP=…: {stdout:?}"))
+        .unwrap_or_else(|| {
+            panic!("deploy/local/kafka start: last line is not BOOTSTRAP=…: {stdout:?}")
+        })
         .to_string()
 }
 
@@ -135,8 +142,15 @@ impl LocalBroker {
             .next()
             .and_then(|p| p.parse().ok())
             .expect("port in bootstrap");
-        println!("private broker at {bootstrap} (state {})", home.path().display());
-        Self { home, bootstrap, port }
+        println!(
+            "private broker at {bootstrap} (state {})",
+            home.path().display()
+        );
+        Self {
+            home,
+            bootstrap,
+            port,
+        }
     }
 
     pub fn stop(&self) {
@@ -145,7 +159,11 @@ impl LocalBroker {
 
     /// Starts it again on the same port with the same data.
     pub fn restart_after_stop(&self) {
-        let b = parse_bootstrap(&run_kafka_script("start", Some(self.home.path()), Some(self.port)));
+        let b = parse_bootstrap(&run_kafka_script(
+            "start",
+            Some(self.home.path()),
+            Some(self.port),
+        ));
         assert_eq!(b, self.bootstrap, "the broker came back on another address");
     }
 }
@@ -183,8 +201,15 @@ pub fn test_tmp_dir() -> PathBuf {
 /// A name unique to this process and call: `it-<what>-<pid>-<millis>-<n>`.
 pub fn unique(what: &str) -> String {
     static N: AtomicU64 = AtomicU64::new(0);
-    let ms = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or(0);
-    format!("it-{what}-{}-{ms}-{}", std::process::id(), N.fetch_add(1, Ordering::Relaxed))
+    let ms = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis())
+        .unwrap_or(0);
+    format!(
+        "it-{what}-{}-{ms}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    )
 }
 
 /// Fresh input, output and dead-letter topics and a group for one test.
@@ -211,9 +236,16 @@ impl Topics {
         };
         create_topics(
             bootstrap,
-            &[(&t.input, partitions), (&t.output, partitions), (&t.dead_letter, partitions)],
+            &[
+                (&t.input, partitions),
+                (&t.output, partitions),
+                (&t.dead_letter, partitions),
+            ],
         );
-        println!("topics: {} / {} / {} ({partitions} partitions), group {}", t.input, t.output, t.dead_letter, t.group);
+        println!(
+            "topics: {} / {} / {} ({partitions} partitions), group {}",
+            t.input, t.output, t.dead_letter, t.group
+        );
         t
     }
 }
@@ -241,14 +273,18 @@ pub fn create_topics(bootstrap: &str, topics: &[(&str, i32)]) {
         .set("bootstrap.servers", bootstrap)
         .create()
         .expect("admin client");
-    let new: Vec<NewTopic> =
-        topics.iter().map(|(name, p)| NewTopic::new(name, *p, TopicReplication::Fixed(1))).collect();
+    let new: Vec<NewTopic> = topics
+        .iter()
+        .map(|(name, p)| NewTopic::new(name, *p, TopicReplication::Fixed(1)))
+        .collect();
     let opts = AdminOptions::new().operation_timeout(Some(Duration::from_secs(30)));
     let results = block_on(admin.create_topics(new.iter(), &opts)).expect("create_topics");
     for r in results {
         match r {
             Ok(_) => {}
-            Err((name, RDKafkaErrorCode::TopicAlreadyExists)) => panic!("topic {name} already exists"),
+            Err((name, RDKafkaErrorCode::TopicAlreadyExists)) => {
+                panic!("topic {name} already exists")
+            }
             Err((name, e)) => panic!("cannot create topic {name}: {e}"),
         }
     }
@@ -270,7 +306,10 @@ pub fn create_topics(bootstrap: &str, topics: &[(&str, i32)]) {
             if ok {
                 break;
             }
-            assert!(Instant::now() < deadline, "topic {name} has no leaders after 30 s");
+            assert!(
+                Instant::now() < deadline,
+                "topic {name} has no leaders after 30 s"
+            );
             thread::sleep(Duration::from_millis(200));
         }
     }
@@ -334,7 +373,10 @@ pub fn worker_binary() -> PathBuf {
 }
 
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("free port")
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("free port")
 }
 
 /// The directory of one test's logs: `<target tmp>/it/<test>-<time>/`.
@@ -351,8 +393,16 @@ impl Worker {
         let port = free_port();
         let admin: SocketAddr = format!("127.0.0.1:{port}").parse().expect("addr");
         let log = log_dir.join(format!("{name}.log"));
-        let mut file = fs::OpenOptions::new().create(true).append(true).open(&log).expect("log file");
-        let _ = writeln!(file, "===== {name} starting at {:?} =====", SystemTime::now());
+        let mut file = fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&log)
+            .expect("log file");
+        let _ = writeln!(
+            file,
+            "===== {name} starting at {:?} =====",
+            SystemTime::now()
+        );
         let stderr = file.try_clone().expect("log file");
         let mut cmd = Command::new(worker_binary());
         cmd.arg("run")
@@ -360,11 +410,20 @@ impl Worker {
             .env("NEWS_ENRICHER__KAFKA__GROUP_ID", &spec.topics.group)
             .env("NEWS_ENRICHER__TOPICS__INPUT", &spec.topics.input)
             .env("NEWS_ENRICHER__TOPICS__OUTPUT", &spec.topics.output)
-            .env("NEWS_ENRICHER__TOPICS__DEAD_LETTER", &spec.topics.dead_letter)
+            .env(
+                "NEWS_ENRICHER__TOPICS__DEAD_LETTER",
+                &spec.topics.dead_letter,
+            )
             .env("NEWS_ENRICHER__ADMIN__LISTEN", admin.to_string())
             .env("NEWS_ENRICHER__DELIVERY__MODE", spec.mode)
-            .env("NEWS_ENRICHER__KAFKA__SESSION_TIMEOUT_MS", SESSION_TIMEOUT_MS.to_string())
-            .env("NEWS_ENRICHER__KAFKA__HEARTBEAT_INTERVAL_MS", HEARTBEAT_INTERVAL_MS.to_string())
+            .env(
+                "NEWS_ENRICHER__KAFKA__SESSION_TIMEOUT_MS",
+                SESSION_TIMEOUT_MS.to_string(),
+            )
+            .env(
+                "NEWS_ENRICHER__KAFKA__HEARTBEAT_INTERVAL_MS",
+                HEARTBEAT_INTERVAL_MS.to_string(),
+            )
             .env("NEWS_ENRICHER__LOG__FORMAT", "text")
             .stdin(Stdio::null())
             .stdout(Stdio::from(file))
@@ -378,9 +437,21 @@ impl Worker {
         for (k, v) in &spec.env {
             cmd.env(k, v);
         }
-        let child = cmd.spawn().unwrap_or_else(|e| panic!("cannot start {}: {e}", worker_binary().display()));
-        println!("worker {name}: pid {} admin {admin} log {}", child.id(), log.display());
-        Self { name: name.to_string(), child, admin, log, exited: None }
+        let child = cmd
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {}: {e}", worker_binary().display()));
+        println!(
+            "worker {name}: pid {} admin {admin} log {}",
+            child.id(),
+            log.display()
+        );
+        Self {
+            name: name.to_string(),
+            child,
+            admin,
+            log,
+            exited: None,
+        }
     }
 
     /// Spawns and waits for `/readyz` (panics with the log tail if it does not come).
@@ -428,7 +499,11 @@ impl Worker {
                 );
             }
             if matches!(http_get(self.admin, "/readyz"), Ok((200, _))) {
-                println!("worker {}: ready after {:.1}s", self.name, started.elapsed().as_secs_f64());
+                println!(
+                    "worker {}: ready after {:.1}s",
+                    self.name,
+                    started.elapsed().as_secs_f64()
+                );
                 return;
             }
             if started.elapsed() > timeout {
@@ -445,7 +520,9 @@ impl Worker {
 
     /// `/metrics` as text (empty on error).
     pub fn metrics(&self) -> String {
-        http_get(self.admin, "/metrics").map(|(_, body)| body).unwrap_or_default()
+        http_get(self.admin, "/metrics")
+            .map(|(_, body)| body)
+            .unwrap_or_default()
     }
 
     /// SIGKILL and reap.
@@ -498,7 +575,9 @@ impl Drop for Worker {
 
 /// The last `n` lines of a file.
 pub fn log_tail(path: &Path, n: usize) -> String {
-    let text = fs::read(path).map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default();
+    let text = fs::read(path)
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
+        .unwrap_or_default();
     let lines: Vec<&str> = text.lines().collect();
     lines[lines.len().saturating_sub(n)..].join("\n")
 }
@@ -507,7 +586,10 @@ pub fn log_tail(path: &Path, n: usize) -> String {
 pub fn http_get(addr: SocketAddr, path: &str) -> std::io::Result<(u16, String)> {
     let mut s = TcpStream::connect_timeout(&addr, Duration::from_millis(500))?;
     s.set_read_timeout(Some(Duration::from_secs(5)))?;
-    write!(s, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n")?;
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )?;
     let mut buf = Vec::new();
     s.read_to_end(&mut buf)?;
     let text = String::from_utf8_lossy(&buf).into_owned();
@@ -516,7 +598,10 @@ pub fn http_get(addr: SocketAddr, path: &str) -> std::io::Result<(u16, String)> 
         .nth(1)
         .and_then(|c| c.parse().ok())
         .ok_or_else(|| std::io::Error::other(format!("bad response: {text:?}")))?;
-    let body = text.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default();
+    let body = text
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default();
     Ok((status, body))
 }
 
@@ -525,7 +610,10 @@ pub fn metric_sum(metrics: &str, name: &str) -> f64 {
     metrics
         .lines()
         .filter(|l| !l.starts_with('#'))
-        .filter(|l| l.strip_prefix(name).is_some_and(|rest| rest.starts_with(['{', ' '])))
+        .filter(|l| {
+            l.strip_prefix(name)
+                .is_some_and(|rest| rest.starts_with(['{', ' ']))
+        })
         .filter_map(|l| l.rsplit(' ').next().and_then(|v| v.parse::<f64>().ok()))
         .sum()
 }
@@ -552,9 +640,22 @@ pub struct Placed {
 }
 
 const CITIES: [&str; 6] = ["Berlin", "Paris", "Nairobi", "Lima", "Osaka", "Toronto"];
-const PEOPLE: [&str; 6] =
-    ["Angela Merkel", "Emmanuel Macron", "William Ruto", "Dina Boluarte", "Fumio Kishida", "Justin Trudeau"];
-const ORGS: [&str; 6] = ["Siemens", "the United Nations", "Safaricom", "Petroperu", "Toyota", "the Bank of Canada"];
+const PEOPLE: [&str; 6] = [
+    "Angela Merkel",
+    "Emmanuel Macron",
+    "William Ruto",
+    "Dina Boluarte",
+    "Fumio Kishida",
+    "Justin Trudeau",
+];
+const ORGS: [&str; 6] = [
+    "Siemens",
+    "the United Nations",
+    "Safaricom",
+    "Petroperu",
+    "Toyota",
+    "the Bank of Canada",
+];
 
 /// `n` short plain-text envelopes `{"id": "<prefix>-000123", "text": …}` keyed by their id.
 pub fn text_inputs(prefix: &str, n: usize) -> Vec<Input> {
@@ -599,7 +700,10 @@ fn enqueue(
 ) -> rdkafka::producer::DeliveryFuture {
     let mut headers = OwnedHeaders::new();
     for (k, v) in &input.headers {
-        headers = headers.insert(Header { key: k, value: Some(v) });
+        headers = headers.insert(Header {
+            key: k,
+            value: Some(v),
+        });
     }
     let mut record: FutureRecord<'_, [u8], [u8]> = FutureRecord::to(topic).headers(headers);
     if let Some(k) = &input.key {
@@ -622,7 +726,10 @@ fn enqueue(
 
 fn await_delivery(input: &Input, f: rdkafka::producer::DeliveryFuture) -> Placed {
     match futures::executor::block_on(f) {
-        Ok(Ok(d)) => Placed { partition: d.partition, offset: d.offset },
+        Ok(Ok(d)) => Placed {
+            partition: d.partition,
+            offset: d.offset,
+        },
         Ok(Err((e, _))) => panic!("input {} not delivered: {e}", input.id),
         Err(_) => panic!("input {}: delivery cancelled", input.id),
     }
@@ -631,8 +738,15 @@ fn await_delivery(input: &Input, f: rdkafka::producer::DeliveryFuture) -> Placed
 /// Produces all inputs as fast as possible and waits for every acknowledgement.
 pub fn produce(bootstrap: &str, topic: &str, inputs: &[Input]) -> Vec<Placed> {
     let producer = test_producer(bootstrap);
-    let futures: Vec<_> = inputs.iter().map(|i| enqueue(&producer, topic, i)).collect();
-    inputs.iter().zip(futures).map(|(i, f)| await_delivery(i, f)).collect()
+    let futures: Vec<_> = inputs
+        .iter()
+        .map(|i| enqueue(&producer, topic, i))
+        .collect();
+    inputs
+        .iter()
+        .zip(futures)
+        .map(|(i, f)| await_delivery(i, f))
+        .collect()
 }
 
 /// Produces inputs in the background at `per_second`, so faults can be injected mid-stream.
@@ -645,7 +759,8 @@ pub struct PacedProducer {
 impl PacedProducer {
     pub fn start(bootstrap: &str, topic: &str, inputs: Vec<Input>, per_second: u32) -> Self {
         let sent = Arc::new(AtomicU64::new(0));
-        let (bootstrap, topic, counter) = (bootstrap.to_string(), topic.to_string(), Arc::clone(&sent));
+        let (bootstrap, topic, counter) =
+            (bootstrap.to_string(), topic.to_string(), Arc::clone(&sent));
         let total = inputs.len();
         let handle = thread::spawn(move || {
             let producer = test_producer(&bootstrap);
@@ -659,9 +774,17 @@ impl PacedProducer {
                 futures.push(enqueue(&producer, &topic, input));
                 counter.fetch_add(1, Ordering::Relaxed);
             }
-            inputs.iter().zip(futures).map(|(i, f)| await_delivery(i, f)).collect()
+            inputs
+                .iter()
+                .zip(futures)
+                .map(|(i, f)| await_delivery(i, f))
+                .collect()
         });
-        Self { handle: Some(handle), sent, total }
+        Self {
+            handle: Some(handle),
+            sent,
+            total,
+        }
     }
 
     /// How many inputs have been handed to the producer so far.
@@ -675,7 +798,11 @@ impl PacedProducer {
 
     /// Waits for every acknowledgement; returns where each input went (in input order).
     pub fn join(mut self) -> Vec<Placed> {
-        self.handle.take().expect("joined once").join().expect("producer thread panicked")
+        self.handle
+            .take()
+            .expect("joined once")
+            .join()
+            .expect("producer thread panicked")
     }
 }
 
@@ -708,46 +835,72 @@ impl Record {
 
     /// The value parsed as JSON (output events).
     pub fn json(&self) -> Option<serde_json::Value> {
-        self.value.as_ref().and_then(|v| serde_json::from_slice(v).ok())
+        self.value
+            .as_ref()
+            .and_then(|v| serde_json::from_slice(v).ok())
     }
 
     /// Which input this output answers: `source` of an event, `source_*` headers of a
     /// dead-letter record.
     pub fn source(&self) -> Option<(String, Placed)> {
-        if let (Some(t), Some(p), Some(o)) =
-            (self.header("source_topic"), self.header("source_partition"), self.header("source_offset"))
-        {
-            return Some((t, Placed { partition: p.trim().parse().ok()?, offset: o.trim().parse().ok()? }));
+        if let (Some(t), Some(p), Some(o)) = (
+            self.header("source_topic"),
+            self.header("source_partition"),
+            self.header("source_offset"),
+        ) {
+            return Some((
+                t,
+                Placed {
+                    partition: p.trim().parse().ok()?,
+                    offset: o.trim().parse().ok()?,
+                },
+            ));
         }
         let v = self.json()?;
         let s = v.get("source")?;
         Some((
             s.get("topic")?.as_str()?.to_string(),
-            Placed { partition: i32::try_from(s.get("partition")?.as_i64()?).ok()?, offset: s.get("offset")?.as_i64()? },
+            Placed {
+                partition: i32::try_from(s.get("partition")?.as_i64()?).ok()?,
+                offset: s.get("offset")?.as_i64()?,
+            },
         ))
     }
 
     /// The input id this output is for: the event's `id`, or the dead-letter record's key.
     pub fn input_id(&self) -> Option<String> {
         if self.header("dlq_reason").is_some() {
-            return self.key.as_ref().map(|k| String::from_utf8_lossy(k).into_owned());
+            return self
+                .key
+                .as_ref()
+                .map(|k| String::from_utf8_lossy(k).into_owned());
         }
-        self.json().and_then(|v| v.get("id").and_then(|i| i.as_str()).map(str::to_string))
+        self.json()
+            .and_then(|v| v.get("id").and_then(|i| i.as_str()).map(str::to_string))
     }
 }
 
 /// Number of partitions of a topic.
 pub fn partition_count(bootstrap: &str, topic: &str) -> i32 {
     let c = plain_consumer(bootstrap, None);
-    let md = c.fetch_metadata(Some(topic), Duration::from_secs(10)).expect("metadata");
-    md.topics().first().map(|t| t.partitions().len() as i32).unwrap_or(0)
+    let md = c
+        .fetch_metadata(Some(topic), Duration::from_secs(10))
+        .expect("metadata");
+    md.topics()
+        .first()
+        .map(|t| t.partitions().len() as i32)
+        .unwrap_or(0)
 }
 
 /// High watermarks of every partition of a topic.
 pub fn high_watermarks(bootstrap: &str, topic: &str, partitions: i32) -> Vec<i64> {
     let c = plain_consumer(bootstrap, None);
     (0..partitions)
-        .map(|p| c.fetch_watermarks(topic, p, Duration::from_secs(10)).map(|(_, h)| h).expect("watermarks"))
+        .map(|p| {
+            c.fetch_watermarks(topic, p, Duration::from_secs(10))
+                .map(|(_, h)| h)
+                .expect("watermarks")
+        })
         .collect()
 }
 
@@ -758,13 +911,21 @@ pub fn total_written(bootstrap: &str, topic: &str, partitions: i32) -> i64 {
 
 /// Reads a whole topic from the beginning to its end, every partition. `read_committed` makes
 /// it a transactional reader (aborted and open transactions invisible). Ends when every
-/// partition reported its end (PartitionEOF) with nothing after it, and, read uncommitted, the
-/// end is at the high watermark taken before reading.
-pub fn read_all(bootstrap: &str, topic: &str, read_committed: bool, timeout: Duration) -> Vec<Record> {
+/// partition reported its end (PartitionEOF) with nothing after it.
+pub fn read_all(
+    bootstrap: &str,
+    topic: &str,
+    read_committed: bool,
+    timeout: Duration,
+) -> Vec<Record> {
     let partitions = partition_count(bootstrap, topic);
     assert!(partitions > 0, "topic {topic} does not exist");
     let hwm = high_watermarks(bootstrap, topic, partitions);
-    let isolation = if read_committed { "read_committed" } else { "read_uncommitted" };
+    let isolation = if read_committed {
+        "read_committed"
+    } else {
+        "read_uncommitted"
+    };
     let consumer = plain_consumer(
         bootstrap,
         Some(&[
@@ -776,7 +937,8 @@ pub fn read_all(bootstrap: &str, topic: &str, read_committed: bool, timeout: Dur
     );
     let mut tpl = TopicPartitionList::new();
     for p in 0..partitions {
-        tpl.add_partition_offset(topic, p, Offset::Beginning).expect("tpl");
+        tpl.add_partition_offset(topic, p, Offset::Beginning)
+            .expect("tpl");
     }
     consumer.assign(&tpl).expect("assign");
     let mut at_end = vec![false; partitions as usize];
@@ -794,12 +956,12 @@ pub fn read_all(bootstrap: &str, topic: &str, read_committed: bool, timeout: Dur
         match consumer.poll(Duration::from_millis(200)) {
             None => {}
             Some(Err(KafkaError::PartitionEOF(p))) => {
-                let idx = p as usize;
-                // Read uncommitted, the end must be at least where the topic ended before we
-                // started (records appended before the read must all be seen).
-                let done = read_committed || next[idx] >= hwm[idx];
-                if done {
-                    at_end[idx] = true;
+                // librdkafka reports the end when its fetch position reaches the end of the
+                // log (the high watermark read uncommitted, the last stable offset read
+                // committed), past transaction markers, which are never delivered. Reading
+                // from the beginning, the first end is at or past `hwm` as taken above.
+                if let Some(e) = at_end.get_mut(p as usize) {
+                    *e = true;
                 }
             }
             Some(Err(e)) => panic!("reading {topic}: {e}"),
@@ -809,7 +971,11 @@ pub fn read_all(bootstrap: &str, topic: &str, read_committed: bool, timeout: Dur
                 next[idx] = m.offset() + 1;
                 let headers = m
                     .headers()
-                    .map(|h| h.iter().map(|h| (h.key.to_string(), h.value.map(<[u8]>::to_vec))).collect())
+                    .map(|h| {
+                        h.iter()
+                            .map(|h| (h.key.to_string(), h.value.map(<[u8]>::to_vec)))
+                            .collect()
+                    })
                     .unwrap_or_default();
                 out.push(Record {
                     topic: m.topic().to_string(),
@@ -838,7 +1004,9 @@ pub fn committed(bootstrap: &str, group: &str, topic: &str, partitions: i32) -> 
     for p in 0..partitions {
         tpl.add_partition(topic, p);
     }
-    let got = c.committed_offsets(tpl, Duration::from_secs(10)).expect("committed offsets");
+    let got = c
+        .committed_offsets(tpl, Duration::from_secs(10))
+        .expect("committed offsets");
     (0..partitions)
         .map(|p| match got.find_partition(topic, p).map(|e| e.offset()) {
             Some(Offset::Offset(o)) => o,
@@ -848,30 +1016,47 @@ pub fn committed(bootstrap: &str, group: &str, topic: &str, partitions: i32) -> 
 }
 
 /// Waits until `group` has committed the end of every partition of the input topic, while
-/// checking that the given workers stay alive. Returns the time it took.
+/// checking that the given workers stay alive. Returns the time it took; panics with the
+/// workers' log tails on timeout or when a worker dies.
 pub fn wait_all_committed(
     bootstrap: &str,
     topics: &Topics,
     workers: &mut [&mut Worker],
     timeout: Duration,
 ) -> Duration {
+    try_wait_all_committed(bootstrap, topics, workers, timeout).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// [`wait_all_committed`] that returns the failure instead of panicking, so the caller can say
+/// more about it first.
+pub fn try_wait_all_committed(
+    bootstrap: &str,
+    topics: &Topics,
+    workers: &mut [&mut Worker],
+    timeout: Duration,
+) -> Result<Duration, String> {
     let started = Instant::now();
     let mut last_print = Instant::now();
     loop {
         let hwm = high_watermarks(bootstrap, &topics.input, topics.partitions);
         let com = committed(bootstrap, &topics.group, &topics.input, topics.partitions);
         if hwm.iter().zip(&com).all(|(h, c)| *c >= *h) {
-            println!("group {}: all committed ({:?}) after {:.1}s", topics.group, com, started.elapsed().as_secs_f64());
-            return started.elapsed();
+            println!(
+                "group {}: all committed ({:?}) after {:.1}s",
+                topics.group,
+                com,
+                started.elapsed().as_secs_f64()
+            );
+            return Ok(started.elapsed());
         }
         for w in workers.iter_mut() {
             if !w.alive() {
                 let status = w.exit_status();
-                panic!(
+                return Err(format!(
                     "worker {} died ({status:?}) before the input was processed; log tail:\n{}",
                     w.name,
                     w.log_tail(80)
-                );
+                ));
             }
         }
         if last_print.elapsed() > Duration::from_secs(10) {
@@ -879,13 +1064,15 @@ pub fn wait_all_committed(
             last_print = Instant::now();
         }
         if started.elapsed() > timeout {
-            let tails: Vec<String> =
-                workers.iter().map(|w| format!("--- {} ---\n{}", w.name, w.log_tail(40))).collect();
-            panic!(
+            let tails: Vec<String> = workers
+                .iter()
+                .map(|w| format!("--- {} ---\n{}", w.name, w.log_tail(40)))
+                .collect();
+            return Err(format!(
                 "group {} did not commit the whole input within {timeout:?}: committed {com:?}, end {hwm:?}\n{}",
                 topics.group,
                 tails.join("\n")
-            );
+            ));
         }
         thread::sleep(Duration::from_millis(500));
     }
@@ -916,14 +1103,24 @@ pub struct Tally {
 }
 
 impl Tally {
-    pub fn count(expected_ids: &[String], input_topic: &str, events: &[Record], dead: &[Record]) -> Self {
+    pub fn count(
+        expected_ids: &[String],
+        input_topic: &str,
+        events: &[Record],
+        dead: &[Record],
+    ) -> Self {
         let expected: HashSet<&str> = expected_ids.iter().map(String::as_str).collect();
-        let mut t = Tally { expected: expected.len(), ..Default::default() };
+        let mut t = Tally {
+            expected: expected.len(),
+            ..Default::default()
+        };
         for r in events.iter().chain(dead.iter()) {
             let is_dlq = r.header("dlq_reason").is_some();
             if is_dlq {
                 t.dead_letters += 1;
-                *t.dead_letters_by_reason.entry(r.header("dlq_reason").unwrap_or_default()).or_default() += 1;
+                *t.dead_letters_by_reason
+                    .entry(r.header("dlq_reason").unwrap_or_default())
+                    .or_default() += 1;
             } else {
                 t.events += 1;
             }
@@ -933,7 +1130,10 @@ impl Tally {
             }
             match r.input_id() {
                 Some(id) if expected.contains(id.as_str()) => *t.counts.entry(id).or_default() += 1,
-                other => t.unexpected.push(format!("{other:?} at {}/{}@{}", r.topic, r.partition, r.offset)),
+                other => t.unexpected.push(format!(
+                    "{other:?} at {}/{}@{}",
+                    r.topic, r.partition, r.offset
+                )),
             }
         }
         for id in expected_ids {
@@ -966,25 +1166,53 @@ impl Tally {
             self.wrong_source
         );
         if !self.lost.is_empty() {
-            println!("  first lost ids: {:?}", &self.lost[..self.lost.len().min(20)]);
+            println!(
+                "  first lost ids: {:?}",
+                &self.lost[..self.lost.len().min(20)]
+            );
         }
         if !self.unexpected.is_empty() {
-            println!("  first unexpected outputs: {:?}", &self.unexpected[..self.unexpected.len().min(10)]);
+            println!(
+                "  first unexpected outputs: {:?}",
+                &self.unexpected[..self.unexpected.len().min(10)]
+            );
         }
     }
 
     /// No input lost, no stray output, every output names the input topic.
     pub fn assert_complete(&self, what: &str) {
-        assert!(self.lost.is_empty(), "{what}: {} inputs lost, e.g. {:?}", self.lost.len(), &self.lost[..self.lost.len().min(20)]);
-        assert!(self.unexpected.is_empty(), "{what}: unexpected outputs {:?}", &self.unexpected[..self.unexpected.len().min(20)]);
-        assert_eq!(self.wrong_source, 0, "{what}: outputs whose source is not the input topic");
+        assert!(
+            self.lost.is_empty(),
+            "{what}: {} inputs lost, e.g. {:?}",
+            self.lost.len(),
+            &self.lost[..self.lost.len().min(20)]
+        );
+        assert!(
+            self.unexpected.is_empty(),
+            "{what}: unexpected outputs {:?}",
+            &self.unexpected[..self.unexpected.len().min(20)]
+        );
+        assert_eq!(
+            self.wrong_source, 0,
+            "{what}: outputs whose source is not the input topic"
+        );
     }
 }
 
 /// Reads the output and dead-letter topics to their ends and counts them against `inputs`.
 pub fn tally(bootstrap: &str, topics: &Topics, inputs: &[Input], read_committed: bool) -> Tally {
-    let events = read_all(bootstrap, &topics.output, read_committed, Duration::from_secs(120));
-    let dead = read_all(bootstrap, &topics.dead_letter, read_committed, Duration::from_secs(120));
+    let events = read_all(
+        bootstrap,
+        &topics.output,
+        read_committed,
+        Duration::from_secs(120),
+    );
+    let dead = read_all(
+        bootstrap,
+        &topics.dead_letter,
+        read_committed,
+        Duration::from_secs(120),
+    );
     let ids: Vec<String> = inputs.iter().map(|i| i.id.clone()).collect();
     Tally::count(&ids, &topics.input, &events, &dead)
 }
@@ -999,9 +1227,15 @@ pub struct Rng(u64);
 
 impl Rng {
     pub fn from_env(what: &str) -> Self {
-        let seed = std::env::var("IT_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or_else(|| {
-            SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(1)
-        });
+        let seed = std::env::var("IT_SEED")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_else(|| {
+                SystemTime::now()
+                    .duration_since(UNIX_EPOCH)
+                    .map(|d| d.as_nanos() as u64)
+                    .unwrap_or(1)
+            });
         println!("{what}: seed {seed} (repeat with IT_SEED={seed})");
         Self(seed | 1)
     }
@@ -1029,6 +1263,8 @@ impl Rng {
 pub fn fixture(rel: &str) -> Vec<u8> {
     let path = repo_dir().join("tests/fixtures").join(rel);
     let mut v = Vec::new();
-    File::open(&path).and_then(|mut f| f.read_to_end(&mut v)).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    File::open(&path)
+        .and_then(|mut f| f.read_to_end(&mut v))
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     v
 }

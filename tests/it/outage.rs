@@ -24,18 +24,32 @@ fn broker_down_20s_worker_recovers_without_restart() {
     let inputs = text_inputs("outage", 5000);
     let producer = PacedProducer::start(b, &topics.input, inputs.clone(), 200);
 
-    wait_for("1,000 inputs sent and some processed", Duration::from_secs(120), || {
-        producer.sent() >= 1000 && outputs_written(b, &topics) >= 100
-    });
-    println!("stopping the broker: {} sent, {} outputs written", producer.sent(), outputs_written(b, &topics));
+    wait_for(
+        "1,000 inputs sent and some processed",
+        Duration::from_secs(120),
+        || producer.sent() >= 1000 && outputs_written(b, &topics) >= 100,
+    );
+    println!(
+        "stopping the broker: {} sent, {} outputs written",
+        producer.sent(),
+        outputs_written(b, &topics)
+    );
     broker.stop();
     let down = Instant::now();
     while down.elapsed() < Duration::from_secs(20) {
-        assert!(w.alive(), "the worker exited while the broker was down ({:?}); log tail:\n{}", w.exit_status(), w.log_tail(60));
+        assert!(
+            w.alive(),
+            "the worker exited while the broker was down ({:?}); log tail:\n{}",
+            w.exit_status(),
+            w.log_tail(60)
+        );
         thread::sleep(Duration::from_millis(500));
     }
     broker.restart_after_stop();
-    println!("broker back after {:.1}s down", down.elapsed().as_secs_f64());
+    println!(
+        "broker back after {:.1}s down",
+        down.elapsed().as_secs_f64()
+    );
 
     producer.join();
     wait_all_committed(b, &topics, &mut [&mut w], Duration::from_secs(300));
@@ -46,5 +60,9 @@ fn broker_down_20s_worker_recovers_without_restart() {
     let t = tally(b, &topics, &inputs, false);
     t.print("outage (broker down 20 s)");
     t.assert_complete("outage");
-    assert_eq!(t.dead_letters, 0, "well-formed inputs must not be dead-lettered: {:?}", t.dead_letters_by_reason);
+    assert_eq!(
+        t.dead_letters, 0,
+        "well-formed inputs must not be dead-lettered: {:?}",
+        t.dead_letters_by_reason
+    );
 }

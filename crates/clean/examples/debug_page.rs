@@ -5,7 +5,9 @@
 use std::io::Read;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let path = std::env::args().nth(1).ok_or("usage: debug_page FILE [URL]")?;
+    let path = std::env::args()
+        .nth(1)
+        .ok_or("usage: debug_page FILE [URL]")?;
     let url = std::env::args().nth(2);
     let mut raw = Vec::new();
     if path.ends_with(".gz") {

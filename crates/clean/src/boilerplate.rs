@@ -14,6 +14,8 @@ pub(crate) struct AttrClass {
     pub negative: bool,
     /// Furniture that can look like an article (teasers, comments, related stories).
     pub strong_negative: bool,
+    /// Furniture that may hold long paragraphs (comments, promos, prompts).
+    pub very_negative: bool,
     /// A strong article-body marker.
     pub positive: bool,
     /// Byline, dateline or date box.
@@ -133,7 +135,10 @@ pub(crate) fn classify_attrs_cached(
     cache: &mut std::collections::HashMap<String, AttrClass>,
 ) -> AttrClass {
     let mut ac = classify_special(role, itemprop);
-    for raw in class.split_ascii_whitespace().chain(id.split_ascii_whitespace()) {
+    for raw in class
+        .split_ascii_whitespace()
+        .chain(id.split_ascii_whitespace())
+    {
         let c = match cache.get(raw) {
             Some(c) => *c,
             None => {
@@ -155,12 +160,19 @@ pub(crate) fn classify_attrs_cached(
 /// Classifies an element by its attributes (uncached).
 #[cfg(test)]
 pub(crate) fn classify_attrs(class: &str, id: &str, role: &str, itemprop: &str) -> AttrClass {
-    classify_attrs_cached(class, id, role, itemprop, &mut std::collections::HashMap::new())
+    classify_attrs_cached(
+        class,
+        id,
+        role,
+        itemprop,
+        &mut std::collections::HashMap::new(),
+    )
 }
 
 fn merge(ac: &mut AttrClass, c: AttrClass) {
     ac.negative |= c.negative;
     ac.strong_negative |= c.strong_negative;
+    ac.very_negative |= c.very_negative;
     ac.positive |= c.positive;
     ac.byline |= c.byline;
     ac.author |= c.author;
@@ -176,7 +188,10 @@ fn classify_special(role: &str, itemprop: &str) -> AttrClass {
             ac.positive = true;
             ac.weight += 50;
         }
-        if ip.split_ascii_whitespace().any(|w| w == "author" || w == "creator") {
+        if ip
+            .split_ascii_whitespace()
+            .any(|w| w == "author" || w == "creator")
+        {
             ac.author = true;
         }
         if ip.contains("datepublished") || ip.contains("datemodified") {
@@ -210,14 +225,51 @@ fn classify_words(words: &str) -> AttrClass {
         if raw.len() > 80 {
             continue;
         }
+        // Utility-class frameworks (`md:col-span-8`, `[&_p]:mt-sm`) say nothing about content.
+        if raw.contains('[') || raw.contains(':') {
+            continue;
+        }
         let t = raw.to_ascii_lowercase();
         // State modifiers describe the page, not the box.
-        if ["has-", "no-", "with-", "is-", "show-", "hide-", "js-", "page-", "template-", "single-format", "category-", "tag-", "tags-", "postid-", "post-", "type-", "status-", "format-", "cat-", "topic-", "node-", "path-"]
+        if [
+            "has-",
+            "no-",
+            "with-",
+            "is-",
+            "show-",
+            "hide-",
+            "js-",
+            "page-",
+            "template-",
+            "single-format",
+            "category-",
+            "tag-",
+            "tags-",
+            "postid-",
+            "post-",
+            "type-",
+            "status-",
+            "format-",
+            "cat-",
+            "topic-",
+            "node-",
+            "path-",
+        ]
+        .iter()
+        .any(|p| t.starts_with(p))
+            || [
+                "no-sidebar",
+                "nosidebar",
+                "without-sidebar",
+                "has-sidebar",
+                "sidebar-none",
+                "full-width",
+                "no-comments",
+                "comments-closed",
+                "no-ads",
+            ]
             .iter()
-            .any(|p| t.starts_with(p))
-            || ["no-sidebar", "nosidebar", "without-sidebar", "has-sidebar", "sidebar-none", "full-width", "no-comments", "comments-closed", "no-ads"]
-                .iter()
-                .any(|p| t.contains(p))
+            .any(|p| t.contains(p))
         {
             continue;
         }
@@ -228,7 +280,7 @@ fn classify_words(words: &str) -> AttrClass {
             || t == "maincontent"
             || t == "rich-text"
             || t == "richtext"
-            || t == "prose";
+            || t.contains("prose");
         if positive
             && !t.contains("related")
             && !t.contains("comment")
@@ -250,11 +302,43 @@ fn classify_words(words: &str) -> AttrClass {
         if is_ad_token(&t) || has_negative_word(&t) || is_exact_negative(&t) {
             ac.negative = true;
             ac.weight -= 25;
-            if ["related", "recommend", "promo", "comment", "teaser", "sidebar", "popular", "trending", "more-", "card"]
-                .iter()
-                .any(|w| t.contains(w))
+            if [
+                "related",
+                "recommend",
+                "promo",
+                "comment",
+                "teaser",
+                "sidebar",
+                "popular",
+                "trending",
+                "more-",
+                "card",
+            ]
+            .iter()
+            .any(|w| t.contains(w))
             {
                 ac.strong_negative = true;
+            }
+            if [
+                "comment",
+                "related",
+                "recommend",
+                "promo",
+                "teaser",
+                "popular",
+                "trending",
+                "newsletter",
+                "cookie",
+                "consent",
+                "subscri",
+                "disqus",
+                "reply",
+                "replies",
+            ]
+            .iter()
+            .any(|w| t.contains(w))
+            {
+                ac.very_negative = true;
             }
         }
         if t.contains("byline")
@@ -277,7 +361,9 @@ fn classify_words(words: &str) -> AttrClass {
                 ac.byline = true;
             }
         }
-        if t.contains("author") && !t.contains("bio") && !t.contains("box") {
+        if t.contains("author")
+            && (t.contains("name") || (!t.contains("bio") && !t.contains("box")))
+        {
             ac.author = true;
         }
         if t.contains("caption") || t.contains("credit") || t == "wp-caption-text" {
@@ -302,13 +388,36 @@ fn has_negative_word(t: &str) -> bool {
 fn is_exact_negative(t: &str) -> bool {
     matches!(
         t,
-        "nav" | "widget" | "tags" | "tag-list" | "taglist" | "topics" | "keywords" | "hidden" | "hide"
-            | "print" | "header" | "share" | "tools" | "utility" | "meta-tags" | "post-tags"
-            | "entry-tags" | "article-tags" | "byline-share" | "newsletter" | "aside"
+        "nav"
+            | "tags"
+            | "tag-list"
+            | "taglist"
+            | "topics"
+            | "keywords"
+            | "hidden"
+            | "hide"
+            | "print"
+            | "header"
+            | "share"
+            | "tools"
+            | "utility"
+            | "meta-tags"
+            | "post-tags"
+            | "entry-tags"
+            | "article-tags"
+            | "byline-share"
+            | "newsletter"
+            | "aside"
     )
 }
 
 fn is_ad_token(t: &str) -> bool {
+    if ["body", "content", "article", "text", "story"]
+        .iter()
+        .any(|w| t.contains(w))
+    {
+        return false;
+    }
     t == "ad"
         || t == "ads"
         || t == "adv"
@@ -324,7 +433,6 @@ fn is_ad_token(t: &str) -> bool {
         || t.contains("-ad-")
         || t.contains("_ad_")
         || t.starts_with("gpt-")
-        || t.starts_with("widget_")
         || t.starts_with("widget-area")
         || t.starts_with("google_ads")
 }
@@ -416,7 +524,10 @@ pub(crate) fn is_boilerplate_line(line: &str) -> bool {
         && (low.starts_with("reading time")
             || low.starts_with("read time")
             || low.starts_with("estimated reading time")
-            || ((low.ends_with("min read") || low.ends_with("minute read") || low.ends_with("minutes read") || low.ends_with("mins read"))
+            || ((low.ends_with("min read")
+                || low.ends_with("minute read")
+                || low.ends_with("minutes read")
+                || low.ends_with("mins read"))
                 && low.chars().next().is_some_and(|c| c.is_ascii_digit())))
     {
         return true;
@@ -445,7 +556,8 @@ pub(crate) fn is_boilerplate_line(line: &str) -> bool {
             || low.starts_with("copyright ©")
             || low.starts_with("© ")
             || low.starts_with("all rights reserved")
-            || (low.contains("newsletter") && (low.contains("sign up") || low.contains("subscribe")))
+            || (low.contains("newsletter")
+                && (low.contains("sign up") || low.contains("subscribe")))
             || low.contains("javascript is disabled")
             || low.contains("enable javascript")
             || low.contains("your browser does not support"))
@@ -474,6 +586,8 @@ mod tests {
         assert!(is_boilerplate_line("Reading Time:2 minutes"));
         assert!(is_boilerplate_line("5 min read"));
         assert!(is_boilerplate_line("Why you can trust SCMP"));
-        assert!(!is_boilerplate_line("Share prices fell sharply on Tuesday."));
+        assert!(!is_boilerplate_line(
+            "Share prices fell sharply on Tuesday."
+        ));
     }
 }

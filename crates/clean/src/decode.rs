@@ -22,11 +22,7 @@ pub(crate) struct Decoded {
 }
 
 /// Decodes `bytes`, trusting `hint`, then BOM, then `<meta>` (HTML only), then detection.
-pub(crate) fn decode(
-    bytes: &[u8],
-    hint: Option<&str>,
-    html: bool,
-) -> Result<Decoded, CleanError> {
+pub(crate) fn decode(bytes: &[u8], hint: Option<&str>, html: bool) -> Result<Decoded, CleanError> {
     if looks_binary(bytes) {
         return Err(CleanError::Undecodable(
             "binary content (NUL or control bytes)".into(),
@@ -156,9 +152,9 @@ fn meta_charset(bytes: &[u8]) -> Option<&'static Encoding> {
     let head = bytes.get(..bytes.len().min(META_PRESCAN)).unwrap_or(bytes);
     let lower: Vec<u8> = head.iter().map(u8::to_ascii_lowercase).collect();
     let mut from = 0;
-    while let Some(pos) = find(&lower[from..], b"<meta") {
+    while let Some(pos) = find(lower.get(from..).unwrap_or(&[]), b"<meta") {
         let start = from + pos;
-        let end = find(&lower[start..], b">").map_or(lower.len(), |e| start + e);
+        let end = find(lower.get(start..).unwrap_or(&[]), b">").map_or(lower.len(), |e| start + e);
         let tag = lower.get(start..end).unwrap_or(&[]);
         if let Some(cpos) = find(tag, b"charset") {
             let rest = tag.get(cpos + 7..).unwrap_or(&[]);
@@ -205,7 +201,8 @@ mod tests {
 
     #[test]
     fn wrong_meta_falls_through_to_detection() {
-        let page = "<meta charset=utf-8><p>Überraschung für Müller, schön und größer als erwartet.</p>";
+        let page =
+            "<meta charset=utf-8><p>Überraschung für Müller, schön und größer als erwartet.</p>";
         let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode(page);
         let d = decode(&bytes, None, true).unwrap();
         assert!(d.text.contains("Überraschung"), "{}", d.text);

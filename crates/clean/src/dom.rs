@@ -67,9 +67,9 @@ impl Tag {
             "link" => Tag::Link,
             "script" => Tag::Script,
             "style" => Tag::Style,
-            "noscript" | "template" | "svg" | "math" | "iframe" | "object" | "embed"
-            | "canvas" | "video" | "audio" | "select" | "button" | "input" | "textarea"
-            | "option" | "map" | "dialog" => Tag::Skip,
+            "noscript" | "template" | "svg" | "math" | "iframe" | "object" | "embed" | "canvas"
+            | "video" | "audio" | "select" | "button" | "input" | "textarea" | "option" | "map"
+            | "dialog" => Tag::Skip,
             "nav" => Tag::Nav,
             "aside" => Tag::Aside,
             "footer" => Tag::Footer,
@@ -95,8 +95,8 @@ impl Tag {
             "figure" => Tag::Figure,
             "figcaption" => Tag::Figcaption,
             "time" => Tag::Time,
-            "address" | "details" | "summary" | "dd" | "dt" | "center" | "fieldset"
-            | "legend" | "caption" | "hgroup" | "form" => Tag::Block,
+            "address" | "details" | "summary" | "dd" | "dt" | "center" | "fieldset" | "legend"
+            | "caption" | "hgroup" | "form" => Tag::Block,
             _ => Tag::Inline,
         }
     }
@@ -138,6 +138,8 @@ pub(crate) mod flag {
     pub const NEG_CLASS: u16 = 1 << 10;
     /// Holds the headline or an article-body marker.
     pub const CONTAINS_MAIN: u16 = 1 << 11;
+    /// Named as comments, promos, prompts: never un-pruned for its paragraphs.
+    pub const VERY_NEGATIVE: u16 = 1 << 12;
 }
 
 #[derive(Debug, Clone)]
@@ -161,12 +163,16 @@ pub(crate) struct Elem {
     pub score: f32,
     /// Number of scored paragraphs below.
     pub paras: u32,
+    /// Non-link text of the scored paragraphs below (the article-like part of `text_len`).
+    pub para_len: u32,
     /// Non-whitespace characters of the element's own text nodes (children excluded).
     own_len: u32,
     own_link: u32,
     own_commas: u32,
     /// Subtree text length counting everything but hard-pruned subtrees.
     raw_len: u32,
+    /// Of which in paragraph-like elements.
+    raw_para: u32,
 }
 
 impl Elem {
@@ -233,7 +239,10 @@ impl Doc {
 
     /// Whether `inner` lies in the subtree of `outer`.
     pub(crate) fn contains(&self, outer: u32, inner: u32) -> bool {
-        match (self.elems.get(outer as usize), self.elems.get(inner as usize)) {
+        match (
+            self.elems.get(outer as usize),
+            self.elems.get(inner as usize),
+        ) {
             (Some(o), Some(i)) => o.open <= i.open && i.close <= o.close,
             _ => false,
         }
@@ -367,20 +376,28 @@ fn open_element(
         flags |= flag::POSITIVE;
     }
     let hidden = el.attr("hidden").is_some()
-        || el.attr("aria-hidden").is_some_and(|v| v.eq_ignore_ascii_case("true"))
+        || el
+            .attr("aria-hidden")
+            .is_some_and(|v| v.eq_ignore_ascii_case("true"))
         || el.attr("style").is_some_and(style_hidden);
     if hidden && !matches!(tag, Tag::Html | Tag::Body | Tag::Head) {
         flags |= flag::HIDDEN;
     }
     let structural = matches!(tag, Tag::Html | Tag::Body | Tag::Main | Tag::Head);
-    let tag_pruned = matches!(tag, Tag::Nav | Tag::Aside | Tag::Footer | Tag::Skip)
-        || (tag == Tag::Header && !ac.positive);
+    let tag_pruned = matches!(tag, Tag::Nav | Tag::Footer | Tag::Skip);
+    // Headers, asides and hidden boxes sometimes wrap the whole story (page builders,
+    // pre-rendered pages revealed by script): furniture only if they turn out not to hold
+    // the article.
+    let soft_pruned = (matches!(tag, Tag::Header | Tag::Aside) && !ac.positive) || hidden;
+    if ac.very_negative {
+        flags |= flag::VERY_NEGATIVE;
+    }
     // An `<article>` is pruned by its class words only when they say plainly that it is a
     // teaser or a comment: its other classes are taxonomy (tags, categories) and say nothing.
     let class_pruned = ac.negative && !ac.positive && (tag != Tag::Article || ac.strong_negative);
-    if !structural && (tag_pruned || hidden) {
+    if !structural && tag_pruned {
         flags |= flag::PRUNED;
-    } else if !structural && class_pruned {
+    } else if !structural && (class_pruned || soft_pruned) {
         flags |= flag::NEG_CLASS;
     }
     if tag == Tag::Article
@@ -441,7 +458,9 @@ fn open_element(
         }
         Tag::Link => {
             let rel = el.attr("rel").unwrap_or("");
-            if rel.split_ascii_whitespace().any(|r| r.eq_ignore_ascii_case("canonical"))
+            if rel
+                .split_ascii_whitespace()
+                .any(|r| r.eq_ignore_ascii_case("canonical"))
                 && doc.meta.canonical.is_none()
             {
                 if let Some(h) = el.attr("href") {
@@ -450,10 +469,12 @@ fn open_element(
             }
         }
         Tag::Img => {
-            if doc.meta.first_img.is_none() && flags & (flag::PRUNED | flag::IN_PRUNED) == 0 {
-                if let Some(s) = el.attr("src").filter(|s| s.starts_with("http")) {
-                    doc.meta.first_img = Some(s.to_string());
-                }
+            if let Some(s) = el.attr("src").filter(|s| {
+                s.starts_with("http")
+                    && doc.meta.first_img.is_none()
+                    && flags & (flag::PRUNED | flag::IN_PRUNED) == 0
+            }) {
+                doc.meta.first_img = Some(s.to_string());
             }
         }
         Tag::Script => {
@@ -486,10 +507,10 @@ fn open_element(
             }
         }
     }
-    if el
-        .attr("rel")
-        .is_some_and(|r| r.split_ascii_whitespace().any(|r| r.eq_ignore_ascii_case("author")))
-        && tag == Tag::A
+    if el.attr("rel").is_some_and(|r| {
+        r.split_ascii_whitespace()
+            .any(|r| r.eq_ignore_ascii_case("author"))
+    }) && tag == Tag::A
     {
         collect = Collect::Author;
     }
@@ -518,10 +539,12 @@ fn open_element(
         link_len: 0,
         score: 0.0,
         paras: 0,
+        para_len: 0,
         own_len: 0,
         own_link: 0,
         own_commas: 0,
         raw_len: 0,
+        raw_para: 0,
     });
     if tag == Tag::Br && !doc.text.ends_with('\n') {
         doc.text.push('\n');
@@ -608,7 +631,6 @@ fn close_element(doc: &mut Doc, stack: &mut Vec<Frame>) {
             }
         }
     }
-
 }
 
 /// Statistics after the walk, in three linear passes over the preorder arena (a child always
@@ -619,7 +641,9 @@ pub(crate) fn compute_stats(doc: &mut Doc) {
     let n = doc.elems.len();
     // Pass A: raw sizes and "holds the main content" marks.
     for i in (0..n).rev() {
-        let Some(e) = doc.elems.get_mut(i) else { continue };
+        let Some(e) = doc.elems.get_mut(i) else {
+            continue;
+        };
         if e.has(flag::PRUNED) {
             continue;
         }
@@ -627,25 +651,36 @@ pub(crate) fn compute_stats(doc: &mut Doc) {
         if matches!(e.tag, Tag::H1) || e.has(flag::POSITIVE) {
             e.flags |= flag::CONTAINS_MAIN;
         }
-        let (raw, main, parent) = (e.raw_len, e.flags & flag::CONTAINS_MAIN, e.parent);
+        let leafish = e.flags & flag::HAS_BLOCK_CHILD == 0;
+        if matches!(e.tag, Tag::P | Tag::Pre | Tag::Li | Tag::Blockquote)
+            || (leafish && matches!(e.tag, Tag::Div | Tag::Td | Tag::Section | Tag::Block))
+        {
+            e.raw_para = e.raw_len;
+        }
+        let (raw, raw_para, main, parent) = (
+            e.raw_len,
+            e.raw_para,
+            e.flags & flag::CONTAINS_MAIN,
+            e.parent,
+        );
         if let Some(p) = doc.elems.get_mut(parent as usize) {
             p.raw_len += raw;
+            p.raw_para += raw_para;
             p.flags |= main;
         }
     }
-    let page_len = doc
-        .elems
-        .iter()
-        .find(|e| e.tag == Tag::Body)
-        .map_or(0, |e| e.raw_len)
-        .max(1);
+    let body = doc.elems.iter().find(|e| e.tag == Tag::Body);
+    let page_len = body.map_or(0, |e| e.raw_len).max(1);
+    let page_para = body.map_or(0, |e| e.raw_para).max(1);
     // Pass B: pruning, top-down.
     for i in 0..n {
         let parent_flags = match doc.elems.get(i).map(|e| e.parent) {
             Some(p) => doc.elems.get(p as usize).map_or(0, |pe| pe.flags),
             None => 0,
         };
-        let Some(e) = doc.elems.get_mut(i) else { continue };
+        let Some(e) = doc.elems.get_mut(i) else {
+            continue;
+        };
         if parent_flags & (flag::PRUNED | flag::IN_PRUNED) != 0 {
             e.flags |= flag::IN_PRUNED;
         }
@@ -653,25 +688,39 @@ pub(crate) fn compute_stats(doc: &mut Doc) {
             e.flags |= flag::IN_CAPTION;
         }
         if e.has(flag::NEG_CLASS) && !e.has(flag::IN_PRUNED) {
-            let holds_article = e.has(flag::CONTAINS_MAIN) && e.raw_len as u64 * 10 >= page_len as u64 * 3;
-            let holds_page = e.raw_len as u64 * 10 >= page_len as u64 * 7;
-            if !holds_article && !holds_page {
+            let holds_article =
+                e.has(flag::CONTAINS_MAIN) && e.raw_len as u64 * 10 >= page_len as u64 * 2;
+            let holds_page = e.raw_len as u64 * 10 >= page_len as u64 * 6;
+            // Half the page's paragraph text is not furniture, whatever the box is called
+            // (`sidebar-content` columns, `content-nav-section` wrappers, page-builder
+            // widgets), unless the name says comments, promos or prompts.
+            let holds_paragraphs = !e.has(flag::VERY_NEGATIVE)
+                && e.raw_para >= 1000
+                && e.raw_para as u64 * 2 >= page_para as u64;
+            if !holds_article && !holds_page && !holds_paragraphs {
                 e.flags |= flag::PRUNED;
             }
         }
     }
     // Pass C: clean sizes and scores, bottom-up.
     for i in (0..n).rev() {
-        let Some(e) = doc.elems.get_mut(i) else { continue };
+        let Some(e) = doc.elems.get_mut(i) else {
+            continue;
+        };
         if e.has(flag::PRUNED | flag::IN_PRUNED) {
             continue;
         }
         e.text_len += e.own_len;
-        e.link_len += if e.tag == Tag::A { e.own_len } else { e.own_link };
+        e.link_len += if e.tag == Tag::A {
+            e.own_len
+        } else {
+            e.own_link
+        };
         let commas = e.own_commas;
         let tag = e.tag;
         let flags = e.flags;
         let (text_len, link_len, parent, paras) = (e.text_len, e.link_len, e.parent, e.paras);
+        let mut para_len = e.para_len;
         let is_para = matches!(tag, Tag::P | Tag::Pre | Tag::Td)
             || (matches!(tag, Tag::Div | Tag::Section | Tag::Blockquote | Tag::Block)
                 && flags & flag::HAS_BLOCK_CHILD == 0);
@@ -681,6 +730,19 @@ pub(crate) fn compute_stats(doc: &mut Doc) {
             content = 1.0 + (commas.min(40) as f32) + (text_len as f32 / 85.0).floor().min(3.0);
             let ld = link_len as f32 / text_len.max(1) as f32;
             content *= 1.0 - ld.min(1.0);
+            if content > 0.0 {
+                para_len = text_len.saturating_sub(link_len);
+                e.para_len = para_len;
+            }
+        } else if matches!(tag, Tag::Li | Tag::H)
+            && !caption
+            && text_len >= 20
+            && link_len * 2 < text_len
+        {
+            // List items and headings are article text too (not scored: navigation is made of
+            // lists), so they count towards the article-like share of a container.
+            para_len = text_len.saturating_sub(link_len);
+            e.para_len = para_len;
         }
         if let Some(p) = doc.elems.get_mut(parent as usize) {
             if !caption {
@@ -689,12 +751,17 @@ pub(crate) fn compute_stats(doc: &mut Doc) {
                 p.own_commas += commas;
             }
             p.paras += paras + u32::from(content > 0.0);
+            if !caption {
+                p.para_len += para_len;
+            }
         }
         if content > 0.0 {
             let mut anc = parent;
             let mut level = 1u32;
             while anc != NONE && level <= 5 {
-                let Some(a) = doc.elems.get_mut(anc as usize) else { break };
+                let Some(a) = doc.elems.get_mut(anc as usize) else {
+                    break;
+                };
                 let div = match level {
                     1 => 1.0,
                     2 => 2.0,

@@ -60,7 +60,9 @@ pub(crate) fn select(doc: &Doc) -> Option<Selection> {
         let mut anc = t.parent;
         let mut depth = 0;
         while anc != NONE && depth < 6 {
-            let Some(a) = doc.elems.get(anc as usize) else { break };
+            let Some(a) = doc.elems.get(anc as usize) else {
+                break;
+            };
             if matches!(a.tag, Tag::Body | Tag::Html) {
                 break;
             }
@@ -74,24 +76,31 @@ pub(crate) fn select(doc: &Doc) -> Option<Selection> {
         }
     }
 
-    // Climb while the parent holds much more article-like text than the winner: bodies split
-    // into sibling blocks by ads, with the winner one of them.
-    loop {
-        let Some(t) = doc.elems.get(top as usize) else { break };
+    // Climb while an ancestor holds clearly more paragraph text, mostly paragraphs: bodies
+    // whose paragraphs sit in one wrapper each, or split into sibling blocks by ads. Levels
+    // that add only a heading are passed through; a level that is mostly links or other
+    // non-paragraph text ends the climb.
+    let mut cur = top;
+    let mut cur_para = doc.elems.get(top as usize).map_or(0, |e| e.para_len);
+    let mut depth = 0;
+    while let Some(t) = doc.elems.get(cur as usize) {
         let p = t.parent;
-        let Some(pe) = doc.elems.get(p as usize) else { break };
-        if matches!(pe.tag, Tag::Body | Tag::Html) || !usable(pe) {
+        let Some(pe) = doc.elems.get(p as usize) else {
+            break;
+        };
+        if matches!(pe.tag, Tag::Body | Tag::Html) || !usable(pe) || depth >= 10 {
             break;
         }
-        // Paragraph score of the parent itself comes from its direct paragraphs; if those
-        // add up to a fair share of the winner's, the parent is the real body.
-        let direct = pe.score;
-        if direct >= top_score * 0.6 && pe.link_density() < 0.3 && pe.paras >= t.paras + 2 {
-            top = p;
-            top_score = final_score(pe).max(top_score);
-            continue;
+        if pe.link_density() >= 0.3 || (pe.para_len as u64) * 10 < (pe.text_len as u64) * 5 {
+            break;
         }
-        break;
+        if pe.para_len as u64 * 20 >= cur_para as u64 * 23 {
+            top = p;
+            cur_para = pe.para_len;
+            top_score = final_score(pe).max(top_score);
+        }
+        cur = p;
+        depth += 1;
     }
 
     let t = doc.elems.get(top as usize)?;
@@ -107,9 +116,7 @@ pub(crate) fn select(doc: &Doc) -> Option<Selection> {
             }
             if c.parent == parent {
                 let ci = i as u32;
-                if ci == top {
-                    roots.push(ci);
-                } else if usable(c) && sibling_joins(doc, c, threshold) {
+                if ci == top || (usable(c) && sibling_joins(doc, c, threshold)) {
                     roots.push(ci);
                 }
                 // Skip the child's subtree.
@@ -141,7 +148,10 @@ fn sibling_joins(doc: &Doc, c: &Elem, threshold: f32) -> bool {
     if c.score > 0.0 && final_score(c) >= threshold && ld < 0.35 {
         return true;
     }
-    if matches!(c.tag, Tag::P | Tag::Blockquote | Tag::Pre | Tag::List | Tag::H) {
+    if matches!(
+        c.tag,
+        Tag::P | Tag::Blockquote | Tag::Pre | Tag::List | Tag::H
+    ) {
         if c.text_len > 70 && ld < 0.25 {
             return true;
         }
@@ -162,7 +172,9 @@ fn article_scope(doc: &Doc, top: u32) -> u32 {
     let mut depth = 0;
     let top_len = doc.elems.get(top as usize).map_or(0, |e| e.text_len);
     while anc != NONE && depth < 8 {
-        let Some(a) = doc.elems.get(anc as usize) else { break };
+        let Some(a) = doc.elems.get(anc as usize) else {
+            break;
+        };
         if a.has(flag::ARTICLE) {
             return anc;
         }
@@ -175,7 +187,12 @@ fn article_scope(doc: &Doc, top: u32) -> u32 {
     // No article box: the winner's parent, unless that is the whole page.
     match doc.elems.get(top as usize).map(|e| e.parent) {
         Some(p) if p != NONE => match doc.elems.get(p as usize) {
-            Some(pe) if !matches!(pe.tag, Tag::Body | Tag::Html) && pe.text_len <= top_len * 3 + 2000 => p,
+            Some(pe)
+                if !matches!(pe.tag, Tag::Body | Tag::Html)
+                    && pe.text_len <= top_len * 3 + 2000 =>
+            {
+                p
+            }
             _ => top,
         },
         _ => top,
@@ -195,7 +212,9 @@ pub(crate) fn emit(doc: &Doc, roots: &[u32], title_key: &str) -> Vec<String> {
         bytes: 0,
     };
     for &r in roots {
-        let Some(e) = doc.elems.get(r as usize) else { continue };
+        let Some(e) = doc.elems.get(r as usize) else {
+            continue;
+        };
         em.run(e.open as usize, e.close as usize);
         em.flush();
     }
@@ -243,7 +262,9 @@ impl Emitter<'_> {
     fn run(&mut self, from: usize, to: usize) {
         let mut i = from;
         while i <= to {
-            let Some(ev) = self.doc.events.get(i) else { break };
+            let Some(ev) = self.doc.events.get(i) else {
+                break;
+            };
             match *ev {
                 Ev::Open(ei) => {
                     let Some(e) = self.doc.elems.get(ei as usize) else {
@@ -315,11 +336,14 @@ impl Emitter<'_> {
 
     fn flush(&mut self) {
         let para = self.cur.trim();
-        let keep = !para.is_empty()
-            && para != "-"
-            && !is_boilerplate_line(para.trim_start_matches("- "))
-            && !(self.cur_chars > 0 && self.cur_link * 10 > self.cur_chars * 6)
-            && !(self.paras.is_empty() && !self.title_key.is_empty() && fold_key(para) == self.title_key);
+        let mostly_links = self.cur_chars > 0 && self.cur_link * 10 > self.cur_chars * 6;
+        let keep = !(para.is_empty()
+            || para == "-"
+            || is_boilerplate_line(para.trim_start_matches("- "))
+            || mostly_links)
+            && !(self.paras.is_empty()
+                && !self.title_key.is_empty()
+                && fold_key(para) == self.title_key);
         if keep {
             let p = para.to_string();
             if self.paras.last() != Some(&p) {
@@ -344,13 +368,36 @@ pub(crate) fn debug_candidates(doc: &Doc) -> String {
         .collect();
     v.sort_by(|a, b| b.0.total_cmp(&a.0));
     let mut out = String::new();
-    for (i, e) in doc.elems.iter().enumerate().filter(|(_, e)| e.has(flag::PRUNED) && !e.has(flag::IN_PRUNED) && e.text_end - e.text_start > 1500).take(10) {
-        let t: String = doc.text_of(e).split_whitespace().take(12).collect::<Vec<_>>().join(" ");
-        out.push_str(&format!("  pruned#{i} {:?} flags={:b} raw={} :: {t}\n", e.tag, e.flags, e.text_end - e.text_start));
+    for (i, e) in doc
+        .elems
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| {
+            e.has(flag::PRUNED) && !e.has(flag::IN_PRUNED) && e.text_end - e.text_start > 1500
+        })
+        .take(10)
+    {
+        let t: String = doc
+            .text_of(e)
+            .split_whitespace()
+            .take(12)
+            .collect::<Vec<_>>()
+            .join(" ");
+        out.push_str(&format!(
+            "  pruned#{i} {:?} flags={:b} raw={} :: {t}\n",
+            e.tag,
+            e.flags,
+            e.text_end - e.text_start
+        ));
     }
     for (s, i) in v.iter().take(12) {
         if let Some(e) = doc.elems.get(*i) {
-            let t: String = doc.text_of(e).chars().filter(|c| !c.is_whitespace() || *c == ' ').take(80).collect();
+            let t: String = doc
+                .text_of(e)
+                .chars()
+                .filter(|c| !c.is_whitespace() || *c == ' ')
+                .take(80)
+                .collect();
             out.push_str(&format!(
                 "#{i} {:?} final={s:.1} score={:.1} w={} len={} ld={:.2} paras={} flags={:b} parent={} :: {t}\n",
                 e.tag, e.score, e.class_weight, e.text_len, e.link_density(), e.paras, e.flags, e.parent
@@ -358,7 +405,25 @@ pub(crate) fn debug_candidates(doc: &Doc) -> String {
         }
     }
     if let Some(sel) = select(doc) {
-        out.push_str(&format!("selected roots={:?} scope={}\n", sel.roots, sel.scope));
+        out.push_str(&format!(
+            "selected roots={:?} scope={}\n",
+            sel.roots, sel.scope
+        ));
+        let mut a = v.first().map_or(NONE, |x| x.1 as u32);
+        for _ in 0..8 {
+            let Some(e) = doc.elems.get(a as usize) else {
+                break;
+            };
+            out.push_str(&format!(
+                "  up #{a} {:?} len={} para_len={} ld={:.2} flags={:b}\n",
+                e.tag,
+                e.text_len,
+                e.para_len,
+                e.link_density(),
+                e.flags
+            ));
+            a = e.parent;
+        }
     }
     out
 }

@@ -12,7 +12,7 @@ use crate::metadata::{
 };
 use crate::normalise::{fold_key, normalise_inline, normalise_text};
 use crate::plaintext;
-use crate::{Cleaned, CleanError, DateCandidate, Input, Sourced};
+use crate::{CleanError, Cleaned, DateCandidate, Input, Sourced};
 
 /// Body text shorter than this (non-space characters) is suspect: JSON-LD `articleBody` or the
 /// whole page's text may do better.
@@ -43,17 +43,26 @@ fn decide(doc: &Doc, input: &Input<'_>, encoding: &'static str) -> Result<Cleane
         .canonical
         .as_deref()
         .and_then(|h| resolve_url(h, input.url))
-        .map(|v| Sourced { value: v, source: "link:canonical" })
+        .map(|v| Sourced {
+            value: v,
+            source: "link:canonical",
+        })
         .or_else(|| {
             meta(doc, &["og:url"])
                 .and_then(|(_, v)| resolve_url(v, input.url))
-                .map(|v| Sourced { value: v, source: "og" })
+                .map(|v| Sourced {
+                    value: v,
+                    source: "og",
+                })
         })
         .or_else(|| {
             ld.url
                 .as_deref()
                 .and_then(|v| resolve_url(v, input.url))
-                .map(|v| Sourced { value: v, source: "json-ld" })
+                .map(|v| Sourced {
+                    value: v,
+                    source: "json-ld",
+                })
         });
     let page_url = input
         .url
@@ -62,11 +71,21 @@ fn decide(doc: &Doc, input: &Input<'_>, encoding: &'static str) -> Result<Cleane
     let host = page_url.as_deref().and_then(host_of).map(str::to_string);
 
     out.site_name = meta(doc, &["og:site_name"])
-        .map(|(_, v)| Sourced { value: normalise_inline(v), source: "og" })
-        .or_else(|| ld.publisher.clone().map(|v| Sourced { value: v, source: "json-ld" }))
+        .map(|(_, v)| Sourced {
+            value: normalise_inline(v),
+            source: "og",
+        })
         .or_else(|| {
-            meta(doc, &["application-name", "apple-mobile-web-app-title"])
-                .map(|(_, v)| Sourced { value: normalise_inline(v), source: "meta:application-name" })
+            ld.publisher.clone().map(|v| Sourced {
+                value: v,
+                source: "json-ld",
+            })
+        })
+        .or_else(|| {
+            meta(doc, &["application-name", "apple-mobile-web-app-title"]).map(|(_, v)| Sourced {
+                value: normalise_inline(v),
+                source: "meta:application-name",
+            })
         })
         .or_else(|| {
             host.as_deref().map(|h| Sourced {
@@ -81,12 +100,19 @@ fn decide(doc: &Doc, input: &Input<'_>, encoding: &'static str) -> Result<Cleane
     let scope = sel.as_ref().map(|s| s.scope).unwrap_or(NONE);
     let in_scope = |e: u32| scope != NONE && doc.contains(scope, e);
     out.title = choose_title(doc, &ld, in_scope, site.as_deref(), host.as_deref());
-    let title_key = out.title.as_ref().map(|t| fold_key(&t.value)).unwrap_or_default();
+    let title_key = out
+        .title
+        .as_ref()
+        .map(|t| fold_key(&t.value))
+        .unwrap_or_default();
     let mut paras = match &sel {
         Some(s) => extract::emit(doc, &s.roots, &title_key),
         None => Vec::new(),
     };
-    let body_len: usize = paras.iter().map(|p| p.chars().filter(|c| !c.is_whitespace()).count()).sum();
+    let body_len: usize = paras
+        .iter()
+        .map(|p| p.chars().filter(|c| !c.is_whitespace()).count())
+        .sum();
     if body_len < SHORT_BODY {
         let ld_body = ld.body.as_deref().map(normalise_text).unwrap_or_default();
         let ld_len = ld_body.chars().filter(|c| !c.is_whitespace()).count();
@@ -94,7 +120,10 @@ fn decide(doc: &Doc, input: &Input<'_>, encoding: &'static str) -> Result<Cleane
             paras = ld_body.split("\n\n").map(str::to_string).collect();
         } else {
             let all = extract::emit_all(doc, &title_key);
-            let all_len: usize = all.iter().map(|p| p.chars().filter(|c| !c.is_whitespace()).count()).sum();
+            let all_len: usize = all
+                .iter()
+                .map(|p| p.chars().filter(|c| !c.is_whitespace()).count())
+                .sum();
             if body_len == 0 || (all_len > body_len * 3 && all_len < 20_000) {
                 paras = all;
             }
@@ -103,7 +132,12 @@ fn decide(doc: &Doc, input: &Input<'_>, encoding: &'static str) -> Result<Cleane
 
     // Authors: JSON-LD people, meta names, then the page's own author boxes and bylines.
     let mut agencies = Vec::new();
-    let ld_people: Vec<String> = ld.authors.iter().filter(|(_, org)| !org).map(|(n, _)| n.clone()).collect();
+    let ld_people: Vec<String> = ld
+        .authors
+        .iter()
+        .filter(|(_, org)| !org)
+        .map(|(n, _)| n.clone())
+        .collect();
     for (n, org) in &ld.authors {
         if *org {
             if let Some(a) = metadata::agency_name(n) {
@@ -113,10 +147,20 @@ fn decide(doc: &Doc, input: &Input<'_>, encoding: &'static str) -> Result<Cleane
             }
         }
     }
-    let mut authors = people(&ld_people, site.as_deref(), &mut agencies);
+    let mut authors = people(&ld_people, site.as_deref(), true, &mut agencies);
     let mut source: Option<&'static str> = (!authors.is_empty()).then_some("json-ld");
     if authors.is_empty() {
-        for key in ["author", "article:author", "parsely-author", "sailthru.author", "dc.creator", "dcterms.creator", "byl", "citation_author", "cxenseparse:author"] {
+        for key in [
+            "author",
+            "article:author",
+            "parsely-author",
+            "sailthru.author",
+            "dc.creator",
+            "dcterms.creator",
+            "byl",
+            "citation_author",
+            "cxenseparse:author",
+        ] {
             let vals: Vec<String> = doc
                 .meta
                 .metas
@@ -127,7 +171,7 @@ fn decide(doc: &Doc, input: &Input<'_>, encoding: &'static str) -> Result<Cleane
             if vals.is_empty() {
                 continue;
             }
-            authors = people(&vals, site.as_deref(), &mut agencies);
+            authors = people(&vals, site.as_deref(), false, &mut agencies);
             if !authors.is_empty() {
                 source = Some(match key {
                     "author" => "meta:author",
@@ -143,12 +187,28 @@ fn decide(doc: &Doc, input: &Input<'_>, encoding: &'static str) -> Result<Cleane
         }
     }
     if authors.is_empty() {
-        let mut found: Vec<&crate::dom::Found> = doc.meta.authors.iter().filter(|f| in_scope(f.elem)).collect();
+        let mut found: Vec<&crate::dom::Found> = doc
+            .meta
+            .authors
+            .iter()
+            .filter(|f| in_scope(f.elem))
+            .collect();
         if found.is_empty() {
-            found = doc.meta.authors.iter().filter(|f| !in_furniture(doc, f.elem, NONE)).collect();
+            found = doc
+                .meta
+                .authors
+                .iter()
+                .filter(|f| !in_furniture(doc, f.elem, NONE))
+                .collect();
         }
-        let raws: Vec<String> = found.iter().take(6).map(|f| f.text.clone()).filter(|t| t.chars().count() <= 100).collect();
-        authors = people(&raws, site.as_deref(), &mut agencies);
+        // Names in page text start with a capital (lower-case strings there are labels).
+        let raws: Vec<String> = found
+            .iter()
+            .take(6)
+            .map(|f| f.text.clone())
+            .filter(|t| t.chars().count() <= 100 && !t.starts_with(char::is_lowercase))
+            .collect();
+        authors = people(&raws, site.as_deref(), false, &mut agencies);
         if !authors.is_empty() {
             source = Some("html:author");
         }
@@ -162,7 +222,7 @@ fn decide(doc: &Doc, input: &Input<'_>, encoding: &'static str) -> Result<Cleane
             .take(4)
             .map(|f| byline_names(&f.text))
             .collect();
-        authors = people(&raws, site.as_deref(), &mut agencies);
+        authors = people(&raws, site.as_deref(), false, &mut agencies);
         if !authors.is_empty() {
             source = Some("html:byline");
         }
@@ -176,31 +236,83 @@ fn decide(doc: &Doc, input: &Input<'_>, encoding: &'static str) -> Result<Cleane
     strip_edges(&mut paras, &out.authors);
     out.text = normalise_text(&paras.join("\n\n"));
     if out.text.is_empty() {
-        return Err(CleanError::NoContent("no article text found on the page".into()));
+        return Err(CleanError::NoContent(
+            "no article text found on the page".into(),
+        ));
     }
 
     out.description = meta(doc, &["og:description"])
-        .map(|(_, v)| Sourced { value: normalise_inline(v), source: "og" })
-        .or_else(|| meta(doc, &["description"]).map(|(_, v)| Sourced { value: normalise_inline(v), source: "meta:description" }))
-        .or_else(|| meta(doc, &["twitter:description"]).map(|(_, v)| Sourced { value: normalise_inline(v), source: "twitter" }))
-        .or_else(|| ld.description.clone().map(|v| Sourced { value: v, source: "json-ld" }))
+        .map(|(_, v)| Sourced {
+            value: normalise_inline(v),
+            source: "og",
+        })
+        .or_else(|| {
+            meta(doc, &["description"]).map(|(_, v)| Sourced {
+                value: normalise_inline(v),
+                source: "meta:description",
+            })
+        })
+        .or_else(|| {
+            meta(doc, &["twitter:description"]).map(|(_, v)| Sourced {
+                value: normalise_inline(v),
+                source: "twitter",
+            })
+        })
+        .or_else(|| {
+            ld.description.clone().map(|v| Sourced {
+                value: v,
+                source: "json-ld",
+            })
+        })
         .filter(|d| !d.value.is_empty());
 
     out.top_image = meta(doc, &["og:image", "og:image:url", "og:image:secure_url"])
         .and_then(|(_, v)| resolve_url(v, page_url.as_deref()))
-        .map(|v| Sourced { value: v, source: "og" })
+        .map(|v| Sourced {
+            value: v,
+            source: "og",
+        })
         .or_else(|| {
             meta(doc, &["twitter:image", "twitter:image:src"])
                 .and_then(|(_, v)| resolve_url(v, page_url.as_deref()))
-                .map(|v| Sourced { value: v, source: "twitter" })
+                .map(|v| Sourced {
+                    value: v,
+                    source: "twitter",
+                })
         })
-        .or_else(|| ld.image.as_deref().and_then(|v| resolve_url(v, page_url.as_deref())).map(|v| Sourced { value: v, source: "json-ld" }))
-        .or_else(|| doc.meta.first_img.clone().map(|v| Sourced { value: v, source: "html:img" }));
+        .or_else(|| {
+            ld.image
+                .as_deref()
+                .and_then(|v| resolve_url(v, page_url.as_deref()))
+                .map(|v| Sourced {
+                    value: v,
+                    source: "json-ld",
+                })
+        })
+        .or_else(|| {
+            doc.meta.first_img.clone().map(|v| Sourced {
+                value: v,
+                source: "html:img",
+            })
+        });
 
     out.section = meta(doc, &["article:section"])
-        .map(|(_, v)| Sourced { value: normalise_inline(v), source: "meta:article:section" })
-        .or_else(|| ld.section.clone().map(|v| Sourced { value: v, source: "json-ld" }))
-        .or_else(|| meta(doc, &["parsely-section", "section", "category"]).map(|(_, v)| Sourced { value: normalise_inline(v), source: "meta:section" }))
+        .map(|(_, v)| Sourced {
+            value: normalise_inline(v),
+            source: "meta:article:section",
+        })
+        .or_else(|| {
+            ld.section.clone().map(|v| Sourced {
+                value: v,
+                source: "json-ld",
+            })
+        })
+        .or_else(|| {
+            meta(doc, &["parsely-section", "section", "category"]).map(|(_, v)| Sourced {
+                value: normalise_inline(v),
+                source: "meta:section",
+            })
+        })
         .filter(|s| !s.value.is_empty());
 
     let mut tags: Vec<String> = doc
@@ -224,13 +336,36 @@ fn decide(doc: &Doc, input: &Input<'_>, encoding: &'static str) -> Result<Cleane
     out.tags = tags;
 
     out.language = if let Some(l) = input.language_hint.and_then(lang_code) {
-        Some(Sourced { value: l, source: "hint" })
+        Some(Sourced {
+            value: l,
+            source: "hint",
+        })
     } else if let Some(l) = doc.meta.html_lang.as_deref().and_then(lang_code) {
-        Some(Sourced { value: l, source: "html:lang" })
-    } else if let Some(l) = meta(doc, &["content-language", "og:locale", "dc.language", "language", "inlanguage"]).and_then(|(_, v)| lang_code(v)) {
-        Some(Sourced { value: l, source: "meta:language" })
+        Some(Sourced {
+            value: l,
+            source: "html:lang",
+        })
+    } else if let Some(l) = meta(
+        doc,
+        &[
+            "content-language",
+            "og:locale",
+            "dc.language",
+            "language",
+            "inlanguage",
+        ],
+    )
+    .and_then(|(_, v)| lang_code(v))
+    {
+        Some(Sourced {
+            value: l,
+            source: "meta:language",
+        })
     } else if let Some(l) = ld.language.as_deref().and_then(lang_code) {
-        Some(Sourced { value: l, source: "json-ld" })
+        Some(Sourced {
+            value: l,
+            source: "json-ld",
+        })
     } else {
         plaintext::language(input, &out.text)
     };
@@ -264,10 +399,26 @@ fn decide(doc: &Doc, input: &Input<'_>, encoding: &'static str) -> Result<Cleane
         let in_article = in_scope(f.elem) && !in_furniture(doc, f.elem, scope);
         let role = role_of(&format!("{} {}", f.hint, f.text));
         if !f.attr.is_empty() && f.attr.len() <= 100 {
-            push_date(&mut dates, DateCandidate { source: "time", role, raw: f.attr.clone(), in_article });
+            push_date(
+                &mut dates,
+                DateCandidate {
+                    source: "time",
+                    role,
+                    raw: f.attr.clone(),
+                    in_article,
+                },
+            );
         }
         if !f.text.is_empty() && looks_like_date(&f.text) {
-            push_date(&mut dates, DateCandidate { source: "time", role, raw: f.text.clone(), in_article });
+            push_date(
+                &mut dates,
+                DateCandidate {
+                    source: "time",
+                    role,
+                    raw: f.text.clone(),
+                    in_article,
+                },
+            );
         }
     }
     for f in &doc.meta.bylines {
@@ -276,7 +427,15 @@ fn decide(doc: &Doc, input: &Input<'_>, encoding: &'static str) -> Result<Cleane
         }
         let in_article = in_scope(f.elem) && !in_furniture(doc, f.elem, scope);
         let role = role_of(&format!("{} {}", f.hint, f.text));
-        push_date(&mut dates, DateCandidate { source: "byline", role, raw: f.text.clone(), in_article });
+        push_date(
+            &mut dates,
+            DateCandidate {
+                source: "byline",
+                role,
+                raw: f.text.clone(),
+                in_article,
+            },
+        );
     }
     out.date_candidates = dates;
     Ok(out)
@@ -297,7 +456,9 @@ fn in_furniture(doc: &Doc, elem: u32, scope: u32) -> bool {
     let mut a = elem;
     let mut n = 0;
     while a != NONE && a != scope && n < 200 {
-        let Some(e) = doc.elems.get(a as usize) else { break };
+        let Some(e) = doc.elems.get(a as usize) else {
+            break;
+        };
         if e.has(crate::dom::flag::PRUNED) && e.tag != Tag::Header && e.tag != Tag::Skip {
             return true;
         }
@@ -309,11 +470,13 @@ fn in_furniture(doc: &Doc, elem: u32, scope: u32) -> bool {
 
 /// "By Jane Doe | Updated March 3, 2024" -> "Jane Doe".
 fn byline_names(s: &str) -> String {
-    let cut = s
-        .split(['|', '\n', '—', '–'])
-        .next()
-        .unwrap_or(s);
-    let cut = match cut.to_lowercase().find(" on ").or_else(|| cut.to_lowercase().find(" updated")).or_else(|| cut.to_lowercase().find(" published")) {
+    let cut = s.split(['|', '\n', '—', '–']).next().unwrap_or(s);
+    let cut = match cut
+        .to_lowercase()
+        .find(" on ")
+        .or_else(|| cut.to_lowercase().find(" updated"))
+        .or_else(|| cut.to_lowercase().find(" published"))
+    {
         Some(i) => cut.get(..i).unwrap_or(cut),
         None => cut,
     };
@@ -328,7 +491,9 @@ fn strip_edges(paras: &mut Vec<String>, authors: &[String]) {
             return false;
         }
         let l = p.to_lowercase();
-        if (l.starts_with("by ") || l.starts_with("written by") || l.starts_with("posted by")) && n <= 120 {
+        if (l.starts_with("by ") || l.starts_with("written by") || l.starts_with("posted by"))
+            && n <= 120
+        {
             return true;
         }
         if n <= 80 && looks_like_date(p) && p.split_whitespace().count() <= 8 && !p.ends_with('.') {

@@ -15,6 +15,16 @@
 //! - `normalise`: whitespace normalisation, idempotent and never growing.
 //! - `lang`: language detection when the page declares none.
 
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::indexing_slicing,
+        clippy::panic
+    )
+)]
+
 use serde::Serialize;
 
 mod boilerplate;
@@ -130,7 +140,10 @@ pub const MAX_PARSE_BYTES: usize = 64 * 1024 * 1024;
 
 /// Runs the clean stage.
 pub fn clean(input: &Input<'_>) -> Result<Cleaned, CleanError> {
-    let bytes = input.bytes.get(..input.bytes.len().min(MAX_PARSE_BYTES)).unwrap_or(input.bytes);
+    let bytes = input
+        .bytes
+        .get(..input.bytes.len().min(MAX_PARSE_BYTES))
+        .unwrap_or(input.bytes);
     let kind = match input.kind {
         ContentKind::Sniff => sniff(bytes),
         k => k,
@@ -148,8 +161,12 @@ fn sniff(bytes: &[u8]) -> ContentKind {
     let head = bytes.get(..bytes.len().min(4096)).unwrap_or(bytes);
     let lower: Vec<u8> = head.iter().map(u8::to_ascii_lowercase).collect();
     let has = |n: &[u8]| lower.windows(n.len()).any(|w| w == n);
-    let trimmed = lower.iter().position(|b| !b.is_ascii_whitespace() && *b != 0xEF && *b != 0xBB && *b != 0xBF);
-    let starts_lt = trimmed.and_then(|i| lower.get(i)).is_some_and(|&b| b == b'<');
+    let trimmed = lower
+        .iter()
+        .position(|b| !b.is_ascii_whitespace() && *b != 0xEF && *b != 0xBB && *b != 0xBF);
+    let starts_lt = trimmed
+        .and_then(|i| lower.get(i))
+        .is_some_and(|&b| b == b'<');
     if starts_lt
         || has(b"<html")
         || has(b"<!doctype html")

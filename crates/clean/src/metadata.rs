@@ -51,7 +51,9 @@ fn is_article_type(v: &Value) -> bool {
 fn is_type(v: &Value, want: &[&str]) -> bool {
     match v.get("@type") {
         Some(Value::String(s)) => want.iter().any(|w| s == w),
-        Some(Value::Array(a)) => a.iter().any(|x| x.as_str().is_some_and(|s| want.contains(&s))),
+        Some(Value::Array(a)) => a
+            .iter()
+            .any(|x| x.as_str().is_some_and(|s| want.contains(&s))),
         _ => false,
     }
 }
@@ -59,7 +61,7 @@ fn is_type(v: &Value, want: &[&str]) -> bool {
 fn str_of(v: Option<&Value>) -> Option<String> {
     match v? {
         Value::String(s) => {
-            let s = normalise_inline(s);
+            let s = normalise_inline(&decode_entities(s));
             (!s.is_empty()).then_some(s)
         }
         Value::Array(a) => a.iter().find_map(|x| str_of(Some(x))),
@@ -73,7 +75,11 @@ fn url_of(v: Option<&Value>) -> Option<String> {
     match v? {
         Value::String(s) => Some(s.trim().to_string()).filter(|s| !s.is_empty()),
         Value::Array(a) => a.iter().find_map(|x| url_of(Some(x))),
-        Value::Object(o) => url_of(o.get("url").or_else(|| o.get("@id")).or_else(|| o.get("contentUrl"))),
+        Value::Object(o) => url_of(
+            o.get("url")
+                .or_else(|| o.get("@id"))
+                .or_else(|| o.get("contentUrl")),
+        ),
         _ => None,
     }
 }
@@ -81,7 +87,7 @@ fn url_of(v: Option<&Value>) -> Option<String> {
 fn people_of(v: Option<&Value>, out: &mut Vec<(String, bool)>) {
     let Some(v) = v else { return };
     match v {
-        Value::String(s) => out.push((normalise_inline(s), false)),
+        Value::String(s) => out.push((normalise_inline(&decode_entities(s)), false)),
         Value::Array(a) => {
             for x in a.iter().take(20) {
                 people_of(Some(x), out);
@@ -175,11 +181,9 @@ pub(crate) fn read_ld(blocks: &[String], dates: &mut Vec<DateCandidate>) -> LdAr
                                 .filter(|s| !s.is_empty())
                                 .take(50)
                                 .collect(),
-                            Some(Value::Array(a)) => a
-                                .iter()
-                                .filter_map(|x| str_of(Some(x)))
-                                .take(50)
-                                .collect(),
+                            Some(Value::Array(a)) => {
+                                a.iter().filter_map(|x| str_of(Some(x))).take(50).collect()
+                            }
                             _ => Vec::new(),
                         };
                         t.url = url_of(o.get("mainEntityOfPage")).or_else(|| url_of(o.get("url")));
@@ -189,8 +193,11 @@ pub(crate) fn read_ld(blocks: &[String], dates: &mut Vec<DateCandidate>) -> LdAr
                             .and_then(Value::as_str)
                             .map(|s| s.to_string());
                     }
-                    if art.publisher.is_none() && is_type(v, &["Organization", "NewsMediaOrganization", "WebSite"]) {
-                        fallback.publisher = fallback.publisher.take().or_else(|| str_of(o.get("name")));
+                    if art.publisher.is_none()
+                        && is_type(v, &["Organization", "NewsMediaOrganization", "WebSite"])
+                    {
+                        fallback.publisher =
+                            fallback.publisher.take().or_else(|| str_of(o.get("name")));
                     }
                     for (k, x) in o.iter() {
                         if k == "articleBody" || k == "text" {
@@ -228,13 +235,41 @@ pub(crate) fn meta<'a>(doc: &'a Doc, keys: &[&str]) -> Option<(&'a str, &'a str)
 
 /// Meta names that carry dates: (name, source, role).
 const DATE_METAS: &[(&str, Provenance, DateRole)] = &[
-    ("article:published_time", "meta:article:published_time", DateRole::Published),
-    ("article:modified_time", "meta:article:modified_time", DateRole::Modified),
-    ("og:published_time", "meta:og:published_time", DateRole::Published),
-    ("og:updated_time", "meta:og:updated_time", DateRole::Modified),
-    ("og:modified_time", "meta:og:modified_time", DateRole::Modified),
-    ("article:published", "meta:article:published", DateRole::Published),
-    ("article:modified", "meta:article:modified", DateRole::Modified),
+    (
+        "article:published_time",
+        "meta:article:published_time",
+        DateRole::Published,
+    ),
+    (
+        "article:modified_time",
+        "meta:article:modified_time",
+        DateRole::Modified,
+    ),
+    (
+        "og:published_time",
+        "meta:og:published_time",
+        DateRole::Published,
+    ),
+    (
+        "og:updated_time",
+        "meta:og:updated_time",
+        DateRole::Modified,
+    ),
+    (
+        "og:modified_time",
+        "meta:og:modified_time",
+        DateRole::Modified,
+    ),
+    (
+        "article:published",
+        "meta:article:published",
+        DateRole::Published,
+    ),
+    (
+        "article:modified",
+        "meta:article:modified",
+        DateRole::Modified,
+    ),
     ("published_time", "meta:published_time", DateRole::Published),
     ("modified_time", "meta:modified_time", DateRole::Modified),
     ("pubdate", "meta:pubdate", DateRole::Published),
@@ -243,32 +278,84 @@ const DATE_METAS: &[(&str, Provenance, DateRole)] = &[
     ("publish_date", "meta:publish_date", DateRole::Published),
     ("published-date", "meta:published-date", DateRole::Published),
     ("published_date", "meta:published_date", DateRole::Published),
-    ("publication_date", "meta:publication_date", DateRole::Published),
+    (
+        "publication_date",
+        "meta:publication_date",
+        DateRole::Published,
+    ),
     ("pub_date", "meta:pub_date", DateRole::Published),
     ("date", "meta:date", DateRole::Unknown),
     ("dc.date", "meta:dc.date", DateRole::Unknown),
     ("dc.date.issued", "meta:dc.date.issued", DateRole::Published),
-    ("dc.date.created", "meta:dc.date.created", DateRole::Published),
-    ("dc.date.modified", "meta:dc.date.modified", DateRole::Modified),
+    (
+        "dc.date.created",
+        "meta:dc.date.created",
+        DateRole::Published,
+    ),
+    (
+        "dc.date.modified",
+        "meta:dc.date.modified",
+        DateRole::Modified,
+    ),
     ("dcterms.date", "meta:dcterms.date", DateRole::Unknown),
-    ("dcterms.created", "meta:dcterms.created", DateRole::Published),
+    (
+        "dcterms.created",
+        "meta:dcterms.created",
+        DateRole::Published,
+    ),
     ("dcterms.issued", "meta:dcterms.issued", DateRole::Published),
-    ("dcterms.modified", "meta:dcterms.modified", DateRole::Modified),
-    ("parsely-pub-date", "meta:parsely-pub-date", DateRole::Published),
+    (
+        "dcterms.modified",
+        "meta:dcterms.modified",
+        DateRole::Modified,
+    ),
+    (
+        "parsely-pub-date",
+        "meta:parsely-pub-date",
+        DateRole::Published,
+    ),
     ("sailthru.date", "meta:sailthru.date", DateRole::Published),
     ("datepublished", "meta:datePublished", DateRole::Published),
     ("datecreated", "meta:dateCreated", DateRole::Published),
     ("datemodified", "meta:dateModified", DateRole::Modified),
     ("dateupdated", "meta:dateUpdated", DateRole::Modified),
     ("uploaddate", "meta:uploadDate", DateRole::Published),
-    ("citation_publication_date", "meta:citation_publication_date", DateRole::Published),
+    (
+        "citation_publication_date",
+        "meta:citation_publication_date",
+        DateRole::Published,
+    ),
     ("citation_date", "meta:citation_date", DateRole::Published),
-    ("citation_online_date", "meta:citation_online_date", DateRole::Published),
-    ("article.published", "meta:article.published", DateRole::Published),
-    ("article.updated", "meta:article.updated", DateRole::Modified),
-    ("article_date_original", "meta:article_date_original", DateRole::Published),
-    ("original-publish-date", "meta:original-publish-date", DateRole::Published),
-    ("cxenseparse:recs:publishtime", "meta:cxenseparse:recs:publishtime", DateRole::Published),
+    (
+        "citation_online_date",
+        "meta:citation_online_date",
+        DateRole::Published,
+    ),
+    (
+        "article.published",
+        "meta:article.published",
+        DateRole::Published,
+    ),
+    (
+        "article.updated",
+        "meta:article.updated",
+        DateRole::Modified,
+    ),
+    (
+        "article_date_original",
+        "meta:article_date_original",
+        DateRole::Published,
+    ),
+    (
+        "original-publish-date",
+        "meta:original-publish-date",
+        DateRole::Published,
+    ),
+    (
+        "cxenseparse:recs:publishtime",
+        "meta:cxenseparse:recs:publishtime",
+        DateRole::Published,
+    ),
     ("bt:pubdate", "meta:bt:pubdate", DateRole::Published),
     ("bt:moddate", "meta:bt:moddate", DateRole::Modified),
     ("displaydate", "meta:displaydate", DateRole::Published),
@@ -276,8 +363,16 @@ const DATE_METAS: &[(&str, Provenance, DateRole)] = &[
     ("creation_date", "meta:creation_date", DateRole::Published),
     ("lastmod", "meta:lastmod", DateRole::Modified),
     ("last-modified", "meta:last-modified", DateRole::Modified),
-    ("og:article:published_time", "meta:og:article:published_time", DateRole::Published),
-    ("og:article:modified_time", "meta:og:article:modified_time", DateRole::Modified),
+    (
+        "og:article:published_time",
+        "meta:og:article:published_time",
+        DateRole::Published,
+    ),
+    (
+        "og:article:modified_time",
+        "meta:og:article:modified_time",
+        DateRole::Modified,
+    ),
     ("twitter:data1", "meta:twitter:data1", DateRole::Unknown),
 ];
 
@@ -287,7 +382,7 @@ pub(crate) fn meta_dates(doc: &Doc, in_scope: impl Fn(u32) -> bool, out: &mut Ve
         let Some(&(_, source, role)) = DATE_METAS.iter().find(|(k, _, _)| k == key) else {
             continue;
         };
-        if key == "twitter:data1" && !val.chars().any(|c| c.is_ascii_digit() ) {
+        if key == "twitter:data1" && !val.chars().any(|c| c.is_ascii_digit()) {
             continue;
         }
         let v = val.trim();
@@ -330,9 +425,20 @@ fn in_body(doc: &Doc, elem: u32) -> bool {
 /// Role of a visible date by its class words or leading label.
 pub(crate) fn role_of(attr_or_text: &str) -> DateRole {
     let l = attr_or_text.to_lowercase();
-    if l.contains("updat") || l.contains("modif") || l.contains("edited") || l.contains("aktualisiert") || l.contains("mis à jour") {
+    if l.contains("updat")
+        || l.contains("modif")
+        || l.contains("edited")
+        || l.contains("aktualisiert")
+        || l.contains("mis à jour")
+    {
         DateRole::Modified
-    } else if l.contains("publish") || l.contains("posted") || l.contains("pubdate") || l.contains("created") || l.contains("veröffentlicht") || l.contains("publié") {
+    } else if l.contains("publish")
+        || l.contains("posted")
+        || l.contains("pubdate")
+        || l.contains("created")
+        || l.contains("veröffentlicht")
+        || l.contains("publié")
+    {
         DateRole::Published
     } else {
         DateRole::Unknown
@@ -347,15 +453,66 @@ pub(crate) fn looks_like_date(s: &str) -> bool {
     }
     let l = s.to_lowercase();
     const MONTHS: &[&str] = &[
-        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
-        "janv", "févr", "mars", "avr", "mai", "juin", "juil", "août", "sept", "déc", "januar",
-        "februar", "märz", "juni", "juli", "oktober", "dezember", "enero", "febrero", "marzo",
-        "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre", "noviembre",
-        "diciembre", "gennaio", "febbraio", "aprile", "maggio", "giugno", "luglio", "settembre",
-        "ottobre", "dicembre", "年", "月", "ago", "hours", "hour", "minutes", "days", "day",
-        "yesterday", "today",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "may",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "oct",
+        "nov",
+        "dec",
+        "janv",
+        "févr",
+        "mars",
+        "avr",
+        "mai",
+        "juin",
+        "juil",
+        "août",
+        "sept",
+        "déc",
+        "januar",
+        "februar",
+        "märz",
+        "juni",
+        "juli",
+        "oktober",
+        "dezember",
+        "enero",
+        "febrero",
+        "marzo",
+        "abril",
+        "mayo",
+        "junio",
+        "julio",
+        "agosto",
+        "septiembre",
+        "octubre",
+        "noviembre",
+        "diciembre",
+        "gennaio",
+        "febbraio",
+        "aprile",
+        "maggio",
+        "giugno",
+        "luglio",
+        "settembre",
+        "ottobre",
+        "dicembre",
+        "年",
+        "月",
+        "yesterday",
+        "today",
     ];
-    let has_month = MONTHS.iter().any(|m| l.contains(m));
+    if l.contains(" read") || l.contains("reading time") {
+        return false;
+    }
+    let relative = l.contains(" ago") || l.contains("vor ") || l.contains("il y a");
+    let has_month = relative || MONTHS.iter().any(|m| l.contains(m));
     let has_sep = l.contains('/') || l.contains('-') || l.contains('.') || l.contains(':');
     let has_year = s
         .split(|c: char| !c.is_ascii_digit())
@@ -412,8 +569,19 @@ pub(crate) fn split_names(s: &str) -> Vec<String> {
     let s = normalise_inline(s);
     let mut s = s.as_str();
     for p in [
-        "by:", "by ", "written by ", "posted by ", "words by ", "story by ", "reporting by ",
-        "von ", "par ", "por ", "di ", "door ", "av ",
+        "by:",
+        "by ",
+        "written by ",
+        "posted by ",
+        "words by ",
+        "story by ",
+        "reporting by ",
+        "von ",
+        "par ",
+        "por ",
+        "di ",
+        "door ",
+        "av ",
     ] {
         if s.len() >= p.len() && s.get(..p.len()).is_some_and(|h| h.eq_ignore_ascii_case(p)) {
             s = s.get(p.len()..).unwrap_or("").trim_start();
@@ -431,7 +599,9 @@ pub(crate) fn split_names(s: &str) -> Vec<String> {
         .replace(" e ", "|")
         .replace(" with ", "|");
     for part in replaced.split([',', ';', '|', '/', '•', '·', '\n']) {
-        let p = part.trim().trim_matches(|c: char| !c.is_alphanumeric() && c != '.' && c != ')' );
+        let p = part
+            .trim()
+            .trim_matches(|c: char| !c.is_alphanumeric() && c != '.' && c != ')');
         let p = p.trim();
         if !p.is_empty() {
             out.push(p.to_string());
@@ -444,7 +614,7 @@ pub(crate) fn split_names(s: &str) -> Vec<String> {
 }
 
 /// Whether a string is a plausible person's name (not a site, not "Staff", not a URL).
-pub(crate) fn plausible_person(name: &str, site: Option<&str>) -> bool {
+pub(crate) fn plausible_person(name: &str, site: Option<&str>, typed_person: bool) -> bool {
     let n = name.trim();
     let chars = n.chars().count();
     if !(2..=60).contains(&chars) {
@@ -465,34 +635,121 @@ pub(crate) fn plausible_person(name: &str, site: Option<&str>) -> bool {
         return false;
     }
     const NOT_PEOPLE: &[&str] = &[
-        "staff", "staffwriter", "staffreporter", "editor", "editors", "editorial", "editorialteam",
-        "editorialstaff", "admin", "administrator", "newsdesk", "webdesk", "desk", "team",
-        "guest", "contributor", "correspondent", "unknown", "anonymous", "author", "reporter",
-        "writer", "thestaff", "ourreporter", "ourcorrespondent", "editorialboard", "theeditors",
-        "newsroom", "press", "pressrelease", "more", "updated", "published", "share", "follow",
-        "view", "viewall", "about",
+        "staff",
+        "staffwriter",
+        "staffreporter",
+        "editor",
+        "editors",
+        "editorial",
+        "editorialteam",
+        "editorialstaff",
+        "admin",
+        "administrator",
+        "newsdesk",
+        "webdesk",
+        "desk",
+        "team",
+        "guest",
+        "contributor",
+        "correspondent",
+        "unknown",
+        "anonymous",
+        "author",
+        "reporter",
+        "writer",
+        "thestaff",
+        "ourreporter",
+        "ourcorrespondent",
+        "editorialboard",
+        "theeditors",
+        "newsroom",
+        "press",
+        "pressrelease",
+        "more",
+        "updated",
+        "published",
+        "share",
+        "follow",
+        "view",
+        "viewall",
+        "about",
     ];
     if NOT_PEOPLE.contains(&k.as_str()) || k.ends_with("staff") || k.starts_with("staff") {
         return false;
     }
+    let lower = n.to_lowercase();
+    if lower.split_whitespace().any(|w| {
+        matches!(
+            w,
+            "bio"
+                | "learn"
+                | "about"
+                | "follow"
+                | "view"
+                | "posts"
+                | "read"
+                | "more"
+                | "our"
+                | "profile"
+                | "reviewed"
+                | "team"
+                | "staff"
+                | "inc"
+                | "inc."
+                | "llc"
+                | "ltd"
+                | "company"
+                | "news"
+                | "media"
+                | "group"
+                | "services"
+                | "contact"
+                | "the"
+        )
+    }) {
+        return false;
+    }
     if let Some(site) = site {
         let sk = fold_key(site);
-        if !sk.is_empty() && (sk == k || k.contains(&sk)) {
+        // The site's name is not an author, unless the site is a person's own blog (a name of
+        // two or three capitalised words).
+        let personal = typed_person && (2..=3).contains(&words);
+        if !sk.is_empty() && (sk == k || k.contains(&sk)) && !personal {
             return false;
         }
-    }
-    // Names start with a letter in upper case in scripts that have case.
-    let first = n.chars().next();
-    if first.is_some_and(|c| c.is_lowercase()) {
-        return false;
     }
     true
 }
 
-/// Author names from one source string list; agencies set apart.
+/// Drops a trailing job title ("Jane Doe Writer") from a name found in page text.
+fn drop_role_suffix(name: &str) -> &str {
+    let mut n = name.trim();
+    for suffix in [
+        " Staff Writer",
+        " Senior Writer",
+        " Contributing Writer",
+        " Writer",
+        " Editor",
+        " Reporter",
+        " Contributor",
+        " Author",
+        " Correspondent",
+        " Columnist",
+    ] {
+        if let Some(head) = n.strip_suffix(suffix) {
+            n = head.trim_end();
+            break;
+        }
+    }
+    n
+}
+
+/// Author names from one source string list; agencies set apart. `typed_person`: the source
+/// says these are people (JSON-LD `Person`), so a name equal to the site's is a personal blog.
 pub(crate) fn people(
     raws: &[String],
     site: Option<&str>,
+    typed_person: bool,
     agencies: &mut Vec<String>,
 ) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
@@ -504,7 +761,15 @@ pub(crate) fn people(
                 }
                 continue;
             }
-            if plausible_person(&name, site) && !out.iter().any(|x| fold_key(x) == fold_key(&name)) {
+            let name = drop_role_suffix(&name).to_string();
+            if name.to_lowercase().starts_with("reviewed")
+                || name.to_lowercase().starts_with("medically")
+            {
+                continue;
+            }
+            if plausible_person(&name, site, typed_person)
+                && !out.iter().any(|x| fold_key(x) == fold_key(&name))
+            {
                 out.push(name);
             }
         }
@@ -515,7 +780,9 @@ pub(crate) fn people(
 /// Strips " | Site name" and similar decorations from a title.
 pub(crate) fn strip_site_suffix(title: &str, site: Option<&str>, host: Option<&str>) -> String {
     let t = normalise_inline(title);
-    const SEPS: &[&str] = &[" | ", " - ", " – ", " — ", " :: ", " · ", " • ", " « ", " » ", " // ", " ~ "];
+    const SEPS: &[&str] = &[
+        " | ", " - ", " – ", " — ", " :: ", " · ", " • ", " « ", " » ", " // ", " ~ ",
+    ];
     let site_k = site.map(fold_key).unwrap_or_default();
     let host_k: String = host
         .map(|h| {
@@ -528,7 +795,8 @@ pub(crate) fn strip_site_suffix(title: &str, site: Option<&str>, host: Option<&s
         let k = fold_key(part);
         !k.is_empty()
             && ((!site_k.is_empty() && (k == site_k || site_k.contains(&k) || k.contains(&site_k)))
-                || (!host_k.is_empty() && (k == host_k || host_k.contains(&k) || k.contains(&host_k))))
+                || (!host_k.is_empty()
+                    && (k == host_k || host_k.contains(&k) || k.contains(&host_k))))
     };
     for sep in SEPS {
         if let Some((head, tail)) = t.rsplit_once(sep) {
@@ -566,30 +834,119 @@ pub(crate) fn choose_title(
     let declared: Vec<(String, &'static str)> = [ldh, og, tw, tt]
         .into_iter()
         .flatten()
-        .map(|(v, s)| (strip_site_suffix(&v, site, host), s))
+        .map(|(v, s)| (strip_site_suffix(&decode_entities(&v), site, host), s))
         .filter(|(v, _)| !v.is_empty())
         .collect();
-    let h1s: Vec<&Found> = doc.meta.h1s.iter().filter(|h| !h.text.is_empty() && h.text.chars().count() <= 300).collect();
+    let h1s: Vec<&Found> = doc
+        .meta
+        .h1s
+        .iter()
+        .filter(|h| !h.text.is_empty() && h.text.chars().count() <= 300)
+        .collect();
     let h1 = h1s
         .iter()
         .find(|h| in_scope(h.elem))
         .or_else(|| h1s.first())
         .map(|h| h.text.clone());
+    // A headline inside the article box is what readers see as the title.
+    if let Some(h) = h1s.iter().find(|h| in_scope(h.elem)) {
+        if fold_key(&h.text).chars().count() >= 8 {
+            return Some(Sourced {
+                value: tidy_quotes(&h.text),
+                source: "html:h1",
+            });
+        }
+    }
     if let Some(h) = h1 {
         let hk = fold_key(&h);
         if hk.len() >= 3 {
             let agrees = declared.is_empty()
                 || declared.iter().any(|(d, _)| {
                     let dk = fold_key(d);
-                    dk == hk || (dk.contains(&hk) && hk.len() * 2 >= dk.len()) || (hk.contains(&dk) && dk.len() * 2 >= hk.len())
+                    dk == hk
+                        || (dk.contains(&hk) && hk.len() * 2 >= dk.len())
+                        || (hk.contains(&dk) && dk.len() * 2 >= hk.len())
                 })
-                || doc.meta.title.as_deref().is_some_and(|t| fold_key(t).contains(&hk));
+                || doc
+                    .meta
+                    .title
+                    .as_deref()
+                    .is_some_and(|t| fold_key(t).contains(&hk));
             if agrees {
-                return Some(Sourced { value: h, source: "html:h1" });
+                return Some(Sourced {
+                    value: tidy_quotes(&h),
+                    source: "html:h1",
+                });
             }
         }
     }
-    declared.into_iter().next().map(|(value, source)| Sourced { value, source })
+    declared.into_iter().next().map(|(value, source)| Sourced {
+        value: tidy_quotes(&value),
+        source,
+    })
+}
+
+/// Typographic single quotes and apostrophes as ASCII in short metadata strings, so that
+/// titles compare equal whichever the page's CMS chose (body text is left as published).
+pub(crate) fn tidy_quotes(s: &str) -> String {
+    s.replace(['\u{2019}', '\u{2018}', '\u{02BC}'], "'")
+}
+
+/// Decodes the HTML entities that CMSs leave escaped inside JSON-LD and meta strings.
+pub(crate) fn decode_entities(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(pos) = rest.find('&') {
+        out.push_str(rest.get(..pos).unwrap_or(""));
+        let tail = rest.get(pos..).unwrap_or("");
+        let end = tail
+            .char_indices()
+            .take(12)
+            .find(|(_, c)| *c == ';')
+            .map(|(i, _)| i);
+        let decoded = end.and_then(|e| {
+            let name = tail.get(1..e)?;
+            let ch = if let Some(num) = name.strip_prefix("#x").or_else(|| name.strip_prefix("#X"))
+            {
+                u32::from_str_radix(num, 16).ok().and_then(char::from_u32)
+            } else if let Some(num) = name.strip_prefix('#') {
+                num.parse::<u32>().ok().and_then(char::from_u32)
+            } else {
+                match name {
+                    "amp" => Some('&'),
+                    "lt" => Some('<'),
+                    "gt" => Some('>'),
+                    "quot" => Some('"'),
+                    "apos" => Some('\''),
+                    "nbsp" => Some(' '),
+                    "rsquo" => Some('\u{2019}'),
+                    "lsquo" => Some('\u{2018}'),
+                    "rdquo" => Some('\u{201D}'),
+                    "ldquo" => Some('\u{201C}'),
+                    "ndash" => Some('\u{2013}'),
+                    "mdash" => Some('\u{2014}'),
+                    "hellip" => Some('\u{2026}'),
+                    _ => None,
+                }
+            };
+            Some((ch?, e))
+        });
+        match decoded {
+            Some((c, e)) => {
+                out.push(c);
+                rest = tail.get(e + 1..).unwrap_or("");
+            }
+            None => {
+                out.push('&');
+                rest = tail.get(1..).unwrap_or("");
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Resolves a possibly relative URL against the page URL.

@@ -16,7 +16,16 @@ fn is_invisible(c: char) -> bool {
 
 /// Horizontal whitespace, including the Unicode spaces pages use for layout.
 fn is_hspace(c: char) -> bool {
-    c == ' ' || c == '\t' || c == '\u{0B}' || c == '\u{0C}' || (c.is_whitespace() && c != '\n' && c != '\r' && c != '\u{2028}' && c != '\u{2029}' && c != '\u{85}')
+    c == ' '
+        || c == '\t'
+        || c == '\u{0B}'
+        || c == '\u{0C}'
+        || (c.is_whitespace()
+            && c != '\n'
+            && c != '\r'
+            && c != '\u{2028}'
+            && c != '\u{2029}'
+            && c != '\u{85}')
 }
 
 fn is_newline(c: char) -> bool {
@@ -89,22 +98,6 @@ pub(crate) fn fold_key(s: &str) -> String {
         .collect()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn collapses() {
-        assert_eq!(normalise_inline("  a \u{a0}\t b\u{200b}c "), "a bc");
-        assert_eq!(normalise_text("\n\n a \r\n b\n\n\n\nc \n"), "a\nb\n\nc");
-    }
-
-    #[test]
-    fn crlf_is_one_line_break() {
-        assert_eq!(normalise_text("a\r\nb\rc"), "a\nb\nc");
-    }
-}
-
 /// Turns CRLF and lone CR into LF (before [`normalise_text`], which treats each as a break).
 pub fn unify_newlines(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -120,4 +113,20 @@ pub fn unify_newlines(s: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn collapses() {
+        assert_eq!(normalise_inline("  a \u{a0}\t b\u{200b}c "), "a bc");
+        assert_eq!(normalise_text("\n\n a \r\n b\n\n\n\nc \n"), "a\nb\n\nc");
+    }
+
+    #[test]
+    fn crlf_is_one_line_break() {
+        assert_eq!(normalise_text("a\r\nb\rc"), "a\nb\nc");
+    }
 }

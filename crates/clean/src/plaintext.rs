@@ -11,7 +11,7 @@
 use crate::boilerplate::is_boilerplate_line;
 use crate::metadata::{agency_name, looks_like_date, people, role_of};
 use crate::normalise::{normalise_inline, normalise_text};
-use crate::{lang, Cleaned, CleanError, DateCandidate, Input, Sourced};
+use crate::{lang, CleanError, Cleaned, DateCandidate, Input, Sourced};
 
 /// Cleans a plain-text article.
 pub(crate) fn clean_text(
@@ -83,14 +83,16 @@ pub(crate) fn clean_text(
         body.push(u.to_string());
     }
     let mut agencies = Vec::new();
-    out.authors = people(&byline_raws, None, &mut agencies);
+    out.authors = people(&byline_raws, None, false, &mut agencies);
     if !out.authors.is_empty() {
         out.authors_source = Some("text");
     }
     out.agencies = agencies;
     out.text = normalise_text(&body.join("\n\n"));
     if out.text.is_empty() {
-        return Err(CleanError::NoContent("no paragraph text in plain-text input".into()));
+        return Err(CleanError::NoContent(
+            "no paragraph text in plain-text input".into(),
+        ));
     }
     out.language = language(input, &out.text);
     Ok(out)
@@ -98,7 +100,10 @@ pub(crate) fn clean_text(
 
 pub(crate) fn language(input: &Input<'_>, text: &str) -> Option<Sourced<String>> {
     if let Some(l) = input.language_hint.and_then(crate::metadata::lang_code) {
-        return Some(Sourced { value: l, source: "hint" });
+        return Some(Sourced {
+            value: l,
+            source: "hint",
+        });
     }
     lang::detect(text).map(|l| Sourced {
         value: l.to_string(),
@@ -136,7 +141,11 @@ fn is_hard_wrapped(lines: &[&str]) -> bool {
 
 fn ends_sentence(s: &str) -> bool {
     let t = s.trim_end_matches(['"', '”', '’', '\'', ')', ']', '»']);
-    t.ends_with('.') || t.ends_with('!') || t.ends_with('?') || t.ends_with('。') || t.ends_with(':')
+    t.ends_with('.')
+        || t.ends_with('!')
+        || t.ends_with('?')
+        || t.ends_with('。')
+        || t.ends_with(':')
 }
 
 /// "Published: 11 September 2018", "Updated 3:45pm, 12 Sep 2018", "September 11, 2018".
@@ -145,12 +154,20 @@ fn is_dateline(u: &str) -> bool {
         return false;
     }
     let l = u.to_lowercase();
-    let labelled = ["published", "updated", "posted", "last updated", "first published", "date:"]
-        .iter()
-        .any(|p| l.starts_with(p));
+    let labelled = [
+        "published",
+        "updated",
+        "posted",
+        "last updated",
+        "first published",
+        "date:",
+    ]
+    .iter()
+    .any(|p| l.starts_with(p));
     // Unlabelled: mostly date words and numbers.
     let letters = u.chars().filter(|c| c.is_alphabetic()).count();
-    labelled || (letters <= 14 && !ends_sentence(u))
+    labelled
+        || (letters <= 14 && !ends_sentence(u))
         || (u.split_whitespace().count() <= 5 && !ends_sentence(u))
 }
 
@@ -165,9 +182,16 @@ fn is_byline(u: &str) -> bool {
 /// start with a photo label.
 fn is_caption(u: &str) -> bool {
     let l = u.to_lowercase();
-    if ["photo:", "photograph:", "image:", "picture:", "pictured:", "file photo"]
-        .iter()
-        .any(|p| l.starts_with(p))
+    if [
+        "photo:",
+        "photograph:",
+        "image:",
+        "picture:",
+        "pictured:",
+        "file photo",
+    ]
+    .iter()
+    .any(|p| l.starts_with(p))
     {
         return true;
     }
@@ -184,10 +208,17 @@ fn is_caption(u: &str) -> bool {
     let caps = credit
         .split(['/', ' ', ','])
         .filter(|w| !w.is_empty())
-        .all(|w| w.chars().filter(|c| c.is_alphabetic()).all(|c| c.is_uppercase()) && w.chars().any(char::is_alphabetic));
-    let known = credit
-        .split(['/', ',', ';'])
-        .any(|w| agency_name(w.trim()).is_some() || w.to_lowercase().contains("getty") || w.to_lowercase().contains("shutterstock"));
+        .all(|w| {
+            w.chars()
+                .filter(|c| c.is_alphabetic())
+                .all(|c| c.is_uppercase())
+                && w.chars().any(char::is_alphabetic)
+        });
+    let known = credit.split(['/', ',', ';']).any(|w| {
+        agency_name(w.trim()).is_some()
+            || w.to_lowercase().contains("getty")
+            || w.to_lowercase().contains("shutterstock")
+    });
     caps || known || l.contains("photo:") || l.contains("photo by") || l.contains("(photo")
 }
 
@@ -199,6 +230,8 @@ mod tests {
     fn caption_credit() {
         assert!(is_caption("Leaders met on Tuesday in Vladivostok. REUTERS"));
         assert!(is_caption("A crowd gathers outside. Photo: AFP"));
-        assert!(!is_caption("The talks coincided with the start of Vostok 2018."));
+        assert!(!is_caption(
+            "The talks coincided with the start of Vostok 2018."
+        ));
     }
 }

@@ -61,7 +61,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         };
         // the publication-date search alone: the same input without text to tag
         let t0 = std::time::Instant::now();
-        let _ = run(&Input { text: "", ..input.clone() });
+        let _ = run(&Input {
+            text: "",
+            ..input.clone()
+        });
         search += t0.elapsed();
         let dates = run(&input);
         pages += 1;

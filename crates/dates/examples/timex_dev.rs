@@ -12,7 +12,9 @@ use news_enricher_dates::{run, Input};
 use std::io::{BufRead, Write};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let path = std::env::args().nth(1).ok_or("usage: timex_dev DOCS.jsonl")?;
+    let path = std::env::args()
+        .nth(1)
+        .ok_or("usage: timex_dev DOCS.jsonl")?;
     let now: jiff::Timestamp = "2026-01-01T00:00:00Z".parse()?;
     let file = std::io::BufReader::new(std::fs::File::open(path)?);
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());

@@ -4,13 +4,60 @@
 //! The tables are compiled in (`include_str!`) so the stage needs no files at run time; a
 //! malformed line is skipped rather than failing, and tests check that every line is used.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
+
+/// A small fast hasher for short word keys (FxHash): the tables are fixed data, so no
+/// flooding resistance is needed, and the tagger looks words up millions of times a second.
+#[derive(Default, Clone, Copy)]
+pub struct Fx(u64);
+
+impl Hasher for Fx {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+    }
+}
+
+type Map<K, V> = HashMap<K, V, BuildHasherDefault<Fx>>;
+
+/// Words that start a rule of the tagger besides those of the tables.
+const RULE_WORDS: &[&str] = &[
+    "the",
+    "every",
+    "each",
+    "fiscal",
+    "year",
+    "nineteen",
+    "nineteenth",
+    "twentieth",
+    "twenty",
+    "a",
+    "an",
+    "past",
+    "last",
+    "next",
+    "first",
+    "previous",
+    "coming",
+    "following",
+    "final",
+    "initial",
+    "recent",
+    "latest",
+    "mid",
+];
 
 const MONTHS: &str = include_str!("../data/months.tsv");
 const WEEKDAYS: &str = include_str!("../data/weekdays.tsv");
 const ZONES: &str = include_str!("../data/zones.tsv");
 const TIMEX_EN: &str = include_str!("../data/timex_en.tsv");
+const HOLIDAYS: &str = include_str!("../data/holidays.tsv");
 
 /// A name (month or weekday) and the languages that use it.
 #[derive(Debug, Clone)]
@@ -31,12 +78,16 @@ pub struct Phrase {
 /// All tables, indexed for lookup.
 #[derive(Debug, Default)]
 pub struct Lexicon {
-    pub months: HashMap<&'static str, Vec<Named>>,
-    pub weekdays: HashMap<&'static str, Vec<Named>>,
+    pub months: Map<&'static str, Vec<Named>>,
+    pub weekdays: Map<&'static str, Vec<Named>>,
     /// Zone abbreviation -> offset in seconds east of UTC.
-    pub zones: HashMap<&'static str, i32>,
+    pub zones: Map<&'static str, i32>,
     /// Category -> first token -> phrases starting with it (longest first).
-    pub en: HashMap<&'static str, HashMap<&'static str, Vec<Phrase>>>,
+    pub en: Map<&'static str, Map<&'static str, Vec<Phrase>>>,
+    /// Holidays by first token: their tokens and their rule (`data/holidays.tsv`).
+    pub holidays: Map<&'static str, Vec<Phrase>>,
+    /// Every word that can start an expression: a word not in here is skipped at once.
+    pub triggers: HashSet<&'static str, BuildHasherDefault<Fx>>,
 }
 
 fn data_lines(table: &'static str) -> impl Iterator<Item = Vec<&'static str>> {
@@ -46,8 +97,8 @@ fn data_lines(table: &'static str) -> impl Iterator<Item = Vec<&'static str>> {
         .map(|l| l.split('\t').collect::<Vec<_>>())
 }
 
-fn named_table(table: &'static str) -> HashMap<&'static str, Vec<Named>> {
-    let mut out: HashMap<&'static str, Vec<Named>> = HashMap::new();
+fn named_table(table: &'static str) -> Map<&'static str, Vec<Named>> {
+    let mut out: Map<&'static str, Vec<Named>> = Map::default();
     for cols in data_lines(table) {
         let (Some(lang), Some(num), Some(names)) = (cols.first(), cols.get(1), cols.get(2)) else {
             continue;
@@ -90,12 +141,15 @@ impl Lexicon {
             ..Lexicon::default()
         };
         for cols in data_lines(ZONES) {
-            if let (Some(name), Some(off)) = (cols.first(), cols.get(1).and_then(|o| parse_offset(o))) {
+            if let (Some(name), Some(off)) =
+                (cols.first(), cols.get(1).and_then(|o| parse_offset(o)))
+            {
                 lex.zones.insert(name, off);
             }
         }
         for cols in data_lines(TIMEX_EN) {
-            let (Some(cat), Some(words), Some(value)) = (cols.first(), cols.get(1), cols.get(2)) else {
+            let (Some(cat), Some(words), Some(value)) = (cols.first(), cols.get(1), cols.get(2))
+            else {
                 continue;
             };
             let by_first = lex.en.entry(cat).or_default();
@@ -115,10 +169,40 @@ impl Lexicon {
                 };
                 let list = by_first.entry(first).or_default();
                 list.push(Phrase { tokens, value });
-                list.sort_by(|a, b| b.tokens.len().cmp(&a.tokens.len()));
+                list.sort_by_key(|p| std::cmp::Reverse(p.tokens.len()));
             }
         }
-        // `future` lists single cue words, split like `num`.
+        for cols in data_lines(HOLIDAYS) {
+            let (Some(names), Some(rule)) = (cols.get(1), cols.get(2)) else {
+                continue;
+            };
+            for name in names.split('|') {
+                let tokens: Vec<&'static str> = crate::tokens::tokenize(name.trim())
+                    .iter()
+                    .map(|t| t.s)
+                    .collect();
+                let Some(first) = tokens.first().copied() else {
+                    continue;
+                };
+                let list = lex.holidays.entry(first).or_default();
+                list.push(Phrase {
+                    tokens,
+                    value: rule,
+                });
+                list.sort_by_key(|p| std::cmp::Reverse(p.tokens.len()));
+            }
+        }
+        let mut triggers: HashSet<&'static str, BuildHasherDefault<Fx>> = HashSet::default();
+        triggers.extend(lex.months.keys().copied());
+        triggers.extend(lex.weekdays.keys().copied());
+        for (cat, by_first) in &lex.en {
+            if !matches!(*cat, "future" | "past" | "after" | "readtime" | "partday") {
+                triggers.extend(by_first.keys().copied());
+            }
+        }
+        triggers.extend(RULE_WORDS.iter().copied());
+        triggers.extend(lex.holidays.keys().copied());
+        lex.triggers = triggers;
         lex
     }
 
@@ -153,7 +237,7 @@ impl Lexicon {
     }
 }
 
-fn lookup(table: &HashMap<&'static str, Vec<Named>>, name: &str, langs: &[&str]) -> Option<u8> {
+fn lookup(table: &Map<&'static str, Vec<Named>>, name: &str, langs: &[&str]) -> Option<u8> {
     let list = table.get(name)?;
     if langs.is_empty() {
         return list.first().map(|n| n.number);

@@ -13,6 +13,16 @@
 //!   zone abbreviations, the English tagger lexicon), compiled in.
 //! - `tokens`: the tokenizer shared by the parser and the tagger.
 
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::indexing_slicing,
+        clippy::panic
+    )
+)]
+
 use serde::Serialize;
 
 mod lexicon;

@@ -156,7 +156,9 @@ fn general(s: &str, dmy: bool) -> Option<Parsed> {
             Kind::Num => {
                 let n = t.num().unwrap_or(u32::MAX);
                 // time: H:MM[:SS] or 08h00
-                let colon = next.is_some_and(|x| !x.space && (x.s == ":" || x.s == "h" || x.s == "H" || x.s == "時"));
+                let colon = next.is_some_and(|x| {
+                    !x.space && (x.s == ":" || x.s == "h" || x.s == "H" || x.s == "時")
+                });
                 let after = toks.get(i + 2);
                 if time.is_none()
                     && colon
@@ -168,13 +170,17 @@ fn general(s: &str, dmy: bool) -> Option<Parsed> {
                     let mut sec = 0;
                     let mut j = i + 3;
                     if toks.get(j).is_some_and(|x| x.s == ":" && !x.space)
-                        && toks.get(j + 1).is_some_and(|x| x.kind == Kind::Num && x.s.len() == 2)
+                        && toks
+                            .get(j + 1)
+                            .is_some_and(|x| x.kind == Kind::Num && x.s.len() == 2)
                     {
                         sec = toks.get(j + 1).and_then(Tok::num).unwrap_or(0);
                         j += 2;
                         // fractional seconds
                         if toks.get(j).is_some_and(|x| x.s == "." && !x.space)
-                            && toks.get(j + 1).is_some_and(|x| x.kind == Kind::Num && !x.space)
+                            && toks
+                                .get(j + 1)
+                                .is_some_and(|x| x.kind == Kind::Num && !x.space)
                         {
                             j += 2;
                         }
@@ -189,8 +195,9 @@ fn general(s: &str, dmy: bool) -> Option<Parsed> {
                 if let Some(p) = i.checked_sub(1).and_then(|j| toks.get(j)) {
                     if (p.s == "+" || p.s == "-") && time.is_some() && !t.space {
                         let prev2 = i.checked_sub(2).and_then(|j| toks.get(j));
-                        let after_time = prev2.is_some_and(|x| x.kind == Kind::Num || matches!(&*x.lower, "gmt" | "utc"))
-                            || !p.space;
+                        let after_time = prev2.is_some_and(|x| {
+                            x.kind == Kind::Num || matches!(&*x.lower, "gmt" | "utc")
+                        }) || !p.space;
                         if after_time {
                             let sign = if p.s == "+" { 1 } else { -1 };
                             let (h, m, adv) = if t.s.len() == 4 {
@@ -297,7 +304,12 @@ fn general(s: &str, dmy: bool) -> Option<Parsed> {
     let y = year?;
     let mo = month?;
     let has_day = day.is_some();
-    let date = Date::new(y, i8::try_from(mo).ok()?, i8::try_from(day.unwrap_or(1)).ok()?).ok()?;
+    let date = Date::new(
+        y,
+        i8::try_from(mo).ok()?,
+        i8::try_from(day.unwrap_or(1)).ok()?,
+    )
+    .ok()?;
     let time = time.and_then(|(h, mi, sec)| {
         let h = match pm {
             Some(true) if h < 12 => h + 12,
@@ -309,7 +321,11 @@ fn general(s: &str, dmy: bool) -> Option<Parsed> {
     Some(Parsed {
         date,
         time: if has_day { time } else { None },
-        offset: if has_day && time.is_some() { offset } else { None },
+        offset: if has_day && time.is_some() {
+            offset
+        } else {
+            None
+        },
         has_day,
     })
 }
@@ -324,22 +340,43 @@ mod tests {
 
     #[test]
     fn formats() {
-        assert_eq!(f("2018-09-11T08:00:00+08:00").as_deref(), Some("2018-09-11T08:00:00+08:00"));
-        assert_eq!(f("2018-09-11T08:00:00.123Z").as_deref(), Some("2018-09-11T08:00:00Z"));
+        assert_eq!(
+            f("2018-09-11T08:00:00+08:00").as_deref(),
+            Some("2018-09-11T08:00:00+08:00")
+        );
+        assert_eq!(
+            f("2018-09-11T08:00:00.123Z").as_deref(),
+            Some("2018-09-11T08:00:00Z")
+        );
         assert_eq!(f("2018-09-11").as_deref(), Some("2018-09-11"));
-        assert_eq!(f("2018-09-11 08:00:00").as_deref(), Some("2018-09-11T08:00:00"));
-        assert_eq!(f("Tue, 11 Sep 2018 08:00:00 GMT").as_deref(), Some("2018-09-11T08:00:00Z"));
+        assert_eq!(
+            f("2018-09-11 08:00:00").as_deref(),
+            Some("2018-09-11T08:00:00")
+        );
+        assert_eq!(
+            f("Tue, 11 Sep 2018 08:00:00 GMT").as_deref(),
+            Some("2018-09-11T08:00:00Z")
+        );
         assert_eq!(
             f("Published 11:32 AM EDT, Tue September 11, 2018").as_deref(),
             Some("2018-09-11T11:32:00-04:00")
         );
-        assert_eq!(f("11 septembre 2018 à 08h00").as_deref(), Some("2018-09-11T08:00:00"));
+        assert_eq!(
+            f("11 septembre 2018 à 08h00").as_deref(),
+            Some("2018-09-11T08:00:00")
+        );
         assert_eq!(f("2018年9月11日").as_deref(), Some("2018-09-11"));
         assert_eq!(f("11. September 2018").as_deref(), Some("2018-09-11"));
         assert_eq!(f("11 сентября 2018").as_deref(), Some("2018-09-11"));
         assert_eq!(f("11.09.2018").as_deref(), Some("2018-09-11"));
-        assert_eq!(parse("09/11/2018", false).map(|p| p.format()).as_deref(), Some("2018-09-11"));
-        assert_eq!(f("2018/09/11 08:00 +0800").as_deref(), Some("2018-09-11T08:00:00+08:00"));
+        assert_eq!(
+            parse("09/11/2018", false).map(|p| p.format()).as_deref(),
+            Some("2018-09-11")
+        );
+        assert_eq!(
+            f("2018/09/11 08:00 +0800").as_deref(),
+            Some("2018-09-11T08:00:00+08:00")
+        );
         assert_eq!(f("20180911").as_deref(), Some("2018-09-11"));
         assert_eq!(f("11 Eylül 2018").as_deref(), Some("2018-09-11"));
         assert_eq!(f("nothing here"), None);

@@ -20,7 +20,7 @@ fn rank(c: &Candidate<'_>) -> u8 {
     } else if s.starts_with("meta") {
         // `meta name=date` and the like say nothing of their role: after `<time>`
         if c.role == Role::Unknown {
-            2
+            4
         } else {
             1
         }
@@ -46,8 +46,13 @@ fn day_first(input: &Input<'_>) -> bool {
         .and_then(|u| u.split("://").nth(1))
         .and_then(|r| r.split(['/', '?', '#', ':']).next())
         .unwrap_or("");
-    let path_gb = input.url.is_some_and(|u| u.contains("/en-gb/") || u.contains("/en-au/"));
-    path_gb || [".uk", ".au", ".ie", ".nz", ".in", ".za", ".sg", ".pk", ".ng", ".ke"]
+    let path_gb = input
+        .url
+        .is_some_and(|u| u.contains("/en-gb/") || u.contains("/en-au/"));
+    path_gb
+        || [
+            ".uk", ".au", ".ie", ".nz", ".in", ".za", ".sg", ".pk", ".ng", ".ke",
+        ]
         .iter()
         .any(|t| host.ends_with(t))
 }
@@ -73,7 +78,10 @@ impl Bounds {
 
 /// A date from the URL path: `/2018/09/11/`, `/2018-09-11-`, `/20180911`.
 pub fn from_url(url: &str) -> Option<Parsed> {
-    let path = url.split("://").nth(1).map_or(url, |r| r.find('/').and_then(|i| r.get(i..)).unwrap_or(""));
+    let path = url
+        .split("://")
+        .nth(1)
+        .map_or(url, |r| r.find('/').and_then(|i| r.get(i..)).unwrap_or(""));
     let b = path.as_bytes();
     let digits = |i: usize, n: usize| -> Option<u32> {
         let s = path.get(i..i + n)?;
@@ -94,7 +102,8 @@ pub fn from_url(url: &str) -> Option<Parsed> {
                         let m = digits(i + 5, 2);
                         let sep2 = b.get(i + 7).copied();
                         let d = if matches!(sep2, Some(b'/' | b'-' | b'_' | b'.')) {
-                            digits(i + 8, 2).filter(|_| !b.get(i + 10).is_some_and(u8::is_ascii_digit))
+                            digits(i + 8, 2)
+                                .filter(|_| !b.get(i + 10).is_some_and(u8::is_ascii_digit))
                         } else {
                             None
                         };
@@ -102,7 +111,8 @@ pub fn from_url(url: &str) -> Option<Parsed> {
                     }
                     Some(c) if c.is_ascii_digit() => {
                         let m = digits(i + 4, 2);
-                        let d = digits(i + 6, 2).filter(|_| !b.get(i + 8).is_some_and(u8::is_ascii_digit));
+                        let d = digits(i + 6, 2)
+                            .filter(|_| !b.get(i + 8).is_some_and(u8::is_ascii_digit));
                         (m, d)
                     }
                     _ => (None, None),
@@ -127,7 +137,10 @@ pub fn from_url(url: &str) -> Option<Parsed> {
 /// `/29-10-2021-…`, `/08112021-…`: a day-first date as a whole path segment or its start.
 fn day_first_in_url(path: &str) -> Option<Parsed> {
     for seg in path.split(['/', '_', '?', '&', '=']) {
-        let digits: String = seg.chars().take_while(|c| c.is_ascii_digit() || *c == '-' || *c == '.').collect();
+        let digits: String = seg
+            .chars()
+            .take_while(|c| c.is_ascii_digit() || *c == '-' || *c == '.')
+            .collect();
         let parts: Vec<&str> = digits.split(['-', '.']).filter(|p| !p.is_empty()).collect();
         let (d, m, y) = match parts.as_slice() {
             [d, m, y, ..] if d.len() <= 2 && m.len() <= 2 && y.len() == 4 => (*d, *m, *y),
@@ -266,7 +279,11 @@ pub fn choose(input: &Input<'_>) -> Chosen {
         .iter()
         .filter(|(_, _, _, role, ..)| *role == Role::Modified)
         .map(|(.., p, src)| (with_zone(*p), *src))
-        .find(|(p, _)| published.as_ref().is_none_or(|(pb, _)| later_or_equal(p, pb)));
+        .find(|(p, _)| {
+            published
+                .as_ref()
+                .is_none_or(|(pb, _)| later_or_equal(p, pb))
+        });
     let page_date = |(p, src): (Parsed, &str)| PageDate {
         value: p.format(),
         source: src.to_string(),
@@ -285,17 +302,32 @@ mod tests {
     #[test]
     fn url_dates() {
         let d = |u: &str| from_url(u).map(|p| p.format());
-        assert_eq!(d("https://x.com/2018/09/11/story").as_deref(), Some("2018-09-11"));
-        assert_eq!(d("https://x.com/news/2018-09-11-story").as_deref(), Some("2018-09-11"));
-        assert_eq!(d("https://x.com/a/20180911/b").as_deref(), Some("2018-09-11"));
+        assert_eq!(
+            d("https://x.com/2018/09/11/story").as_deref(),
+            Some("2018-09-11")
+        );
+        assert_eq!(
+            d("https://x.com/news/2018-09-11-story").as_deref(),
+            Some("2018-09-11")
+        );
+        assert_eq!(
+            d("https://x.com/a/20180911/b").as_deref(),
+            Some("2018-09-11")
+        );
         assert_eq!(d("https://x.com/a/12345678901/b"), None);
         assert_eq!(d("https://x.com/2018/09/story"), None);
-        assert_eq!(d("https://x.com/m/29-10-2021").as_deref(), Some("2021-10-29"));
+        assert_eq!(
+            d("https://x.com/m/29-10-2021").as_deref(),
+            Some("2021-10-29")
+        );
         let utc = crate::parse::parse("2023-11-09T03:28:35Z", false).unwrap();
         let local = crate::parse::parse("2023-11-08 22:28:35", false).unwrap();
         let off = site_offset([utc, local].iter());
         assert_eq!(off, Some(-5 * 3600));
         assert_eq!(in_site_zone(utc, off).format(), "2023-11-08T22:28:35-05:00");
-        assert_eq!(d("https://x.com/a/08112021-fachtag").as_deref(), Some("2021-11-08"));
+        assert_eq!(
+            d("https://x.com/a/08112021-fachtag").as_deref(),
+            Some("2021-11-08")
+        );
     }
 }

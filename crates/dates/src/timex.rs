@@ -140,8 +140,50 @@ fn resolve_weekday(dct: Date, wd: Weekday, dir: i8, strict: bool) -> Option<Date
     add_days(dct, diff)
 }
 
+/// The date of a holiday rule (`fixed:12:25`, `nth:11:4:4`, `nth:11:1:1 plus:1`) in a year.
+fn holiday_date(rule: &str, year: i16) -> Option<Date> {
+    let mut parts = rule.split_whitespace();
+    let base = parts.next()?;
+    let f: Vec<&str> = base.split(':').collect();
+    let date = match f.as_slice() {
+        ["fixed", mo, d] => Date::new(year, mo.parse().ok()?, d.parse().ok()?).ok()?,
+        ["nth", mo, wd, n] => {
+            let first = Date::new(year, mo.parse().ok()?, 1).ok()?;
+            let wd = weekday_from(wd.parse().ok()?)?;
+            first.nth_weekday_of_month(n.parse().ok()?, wd).ok()?
+        }
+        _ => return None,
+    };
+    match parts.next().and_then(|p| p.strip_prefix("plus:")) {
+        Some(n) => add_days(date, n.parse().ok()?),
+        None => Some(date),
+    }
+}
+
 /// TIMEX3 value of a duration of `n` (`None`: vague) `unit`s.
 fn duration(n: Option<f64>, unit: &str) -> Option<String> {
+    // "2 1/2 years" -> P2Y6M, "5 1/2 hours" -> PT5H30M
+    if let Some(k) = n.filter(|k| k.fract().abs() > 1e-9 && *k < 1000.0) {
+        let whole = k.trunc() as i64;
+        let (sub, per, prefix) = match unit {
+            "Y" => ("M", 12.0, "P"),
+            "D" => ("H", 24.0, "PT"),
+            "H" => ("M", 60.0, "PT"),
+            "MIN" => ("S", 60.0, "PT"),
+            _ => ("", 0.0, ""),
+        };
+        let rest = (k.fract() * per).round() as i64;
+        if per > 0.0 && rest > 0 {
+            return Some(match unit {
+                "Y" => format!("P{whole}Y{rest}{sub}"),
+                "D" => format!("P{whole}DT{rest}{sub}"),
+                _ => {
+                    let u = if unit == "MIN" { "M" } else { unit };
+                    format!("{prefix}{whole}{u}{rest}{sub}")
+                }
+            });
+        }
+    }
     let num = |k: f64| -> String {
         if (k.fract()).abs() < 1e-9 {
             format!("{}", k as i64)
@@ -200,14 +242,29 @@ impl<'a> Tagger<'_, 'a> {
         let prev = self.lw(i - 1);
         if prev == "." {
             // "U.S. officials": a dot after a single letter is an abbreviation
-            return !(i >= 2 && self.tok(i - 2).is_some_and(|t| t.kind == Kind::Word && t.s.chars().count() == 1));
+            return !(i >= 2
+                && self
+                    .tok(i - 2)
+                    .is_some_and(|t| t.kind == Kind::Word && t.s.chars().count() == 1));
         }
-        matches!(prev, "!" | "?" | ":" | "\"" | "“" | "‘" | "'" | "(" | "—" | "–")
+        matches!(
+            prev,
+            "!" | "?" | ":" | "\"" | "“" | "‘" | "'" | "(" | "—" | "–"
+        )
     }
 
     /// Longest match starting at `i`, after optional modifiers.
     fn best(&self, i: usize, last_quarter: Option<(i16, i8)>) -> Option<(usize, M)> {
         let mut k = i;
+        let t = self.tok(i)?;
+        let worth = match t.kind {
+            Kind::Num => true,
+            Kind::Word => self.lex.triggers.contains(&*t.lower),
+            Kind::Punct => matches!(t.s, "'" | "’"),
+        };
+        if !worth {
+            return None;
+        }
         // modifiers, possibly several ("the end of early …" is rare; allow two)
         for _ in 0..2 {
             let mut advanced = false;
@@ -276,6 +333,8 @@ impl<'a> Tagger<'_, 'a> {
                 consider(self.quarter(i));
                 consider(self.century(i));
                 consider(self.spelled_year(i));
+                consider(self.season(i));
+                consider(self.holiday(i));
             }
             Kind::Punct => {
                 consider(self.short_year(i));
@@ -291,35 +350,41 @@ impl<'a> Tagger<'_, 'a> {
             if self.lex.word("future", w).is_some() {
                 return Some(1);
             }
-            let lower_ed = w.len() > 4 && w.ends_with("ed") && self.tok(j).is_some_and(|t| !t.cap());
+            let lower_ed =
+                w.len() > 4 && w.ends_with("ed") && self.tok(j).is_some_and(|t| !t.cap());
             if self.lex.word("past", w).is_some() || lower_ed {
                 return Some(-1);
             }
             None
         };
-        let mut j = i;
-        let mut n = 0;
-        while j > 0 && n < 15 {
-            if self.sentence_start(j) {
+        // the nearest cue on either side, within the sentence
+        let mut back_open = !self.sentence_start(i);
+        let mut fwd_open = true;
+        for d in 1..=15usize {
+            if back_open {
+                match i.checked_sub(d) {
+                    Some(j) => {
+                        if let Some(v) = check(j) {
+                            return v;
+                        }
+                        if self.sentence_start(j) {
+                            back_open = false;
+                        }
+                    }
+                    None => back_open = false,
+                }
+            }
+            if fwd_open {
+                let j = end + d - 1;
+                if j >= self.toks.len() || matches!(self.lw(j), "." | "!" | "?") {
+                    fwd_open = false;
+                } else if let Some(v) = check(j) {
+                    return v;
+                }
+            }
+            if !back_open && !fwd_open {
                 break;
             }
-            j -= 1;
-            n += 1;
-            if let Some(d) = check(j) {
-                return d;
-            }
-        }
-        let mut j = end;
-        let mut n = 0;
-        while j < self.toks.len() && n < 15 {
-            if matches!(self.lw(j), "." | "!" | "?") {
-                break;
-            }
-            if let Some(d) = check(j) {
-                return d;
-            }
-            j += 1;
-            n += 1;
         }
         0
     }
@@ -334,7 +399,10 @@ impl<'a> Tagger<'_, 'a> {
         }
         let mo = self.lex.month(&t.lower, &self.langs)?;
         let english = self.lex.month(&t.lower, &["en"]).is_some();
-        let other = self.langs.len() > 1 && self.lex.month(&t.lower, &self.langs[1..]).is_some();
+        let other = self
+            .langs
+            .get(1..)
+            .is_some_and(|rest| !rest.is_empty() && self.lex.month(&t.lower, rest).is_some());
         if english && !other && !t.cap() {
             return None;
         }
@@ -365,7 +433,10 @@ impl<'a> Tagger<'_, 'a> {
             return None;
         }
         // not glued to more digits or letters ("2018a", "1990s" is a decade)
-        if self.tok(i + 1).is_some_and(|n| !n.space && n.kind == Kind::Word) {
+        if self
+            .tok(i + 1)
+            .is_some_and(|n| !n.space && n.kind == Kind::Word)
+        {
             return None;
         }
         i16::try_from(n).ok()
@@ -411,23 +482,25 @@ impl<'a> Tagger<'_, 'a> {
     /// Without a tense cue: the past one, unless the next one is at most half as far.
     fn month_only(&self, mo: u8, dir: i8) -> String {
         let cur = self.dct.month() as u8;
-        let mut y = self.dct.year();
-        let dir = if dir == 0 && mo > cur {
-            let fut = mo - cur;
-            if fut * 2 <= 12 - fut {
-                1
-            } else {
-                -1
-            }
-        } else {
-            dir
-        };
-        if dir < 0 && mo > cur {
-            y -= 1;
-        } else if dir > 0 && mo < cur {
-            y += 1;
+        let y = self.dct.year();
+        if mo == cur {
+            return ym(y, mo as i8);
         }
-        ym(y, mo as i8)
+        // months to the next and from the last occurrence
+        let fut = (mo + 12 - cur) % 12;
+        let past = 12 - fut;
+        // a verb in the past says little about a month named alone ("said ... in May"): only
+        // a future cue counts, and not against a much nearer past one
+        let future = if dir > 0 {
+            past * 3 >= fut
+        } else {
+            fut * 2 <= past
+        };
+        if future {
+            ym(if mo > cur { y } else { y + 1 }, mo as i8)
+        } else {
+            ym(if mo < cur { y } else { y - 1 }, mo as i8)
+        }
     }
 
     /// `Sept. 30`, `Sept. 30, 1989`, `September 1989`, `March`.
@@ -436,7 +509,11 @@ impl<'a> Tagger<'_, 'a> {
         // "Sept. 30[th][,] [1989]"
         if let Some((d, mut k2)) = self.day_num(k) {
             // not "May 5,000"
-            if !(self.is(k2, ",") && self.tok(k2 + 1).is_some_and(|t| t.kind == Kind::Num && t.s.len() == 3)) {
+            if !(self.is(k2, ",")
+                && self
+                    .tok(k2 + 1)
+                    .is_some_and(|t| t.kind == Kind::Num && t.s.len() == 3))
+            {
                 let mut k3 = k2;
                 if self.is(k3, ",") {
                     k3 += 1;
@@ -450,24 +527,76 @@ impl<'a> Tagger<'_, 'a> {
                 return m(k2, TimexType::Date, self.month_day(mo, d, 0)?);
             }
         }
-        if self.is(k, ",") || self.is(k, "of") {
-            if self.year_num(k + 1).is_some() {
-                k += 1;
-            }
+        if (self.is(k, ",") || self.is(k, "of")) && self.year_num(k + 1).is_some() {
+            k += 1;
         }
         if let Some(y) = self.year_num(k) {
             return m(k + 1, TimexType::Date, ym(y, mo as i8));
+        }
+        // "January nineteen ninety-seven"
+        if let Some(sp) = self.spelled_year(k).filter(|sp| sp.value.len() == 4) {
+            return m(sp.end, TimexType::Date, format!("{}-{mo:02}", sp.value));
+        }
+        // "February this year", "June last year"
+        if let Some(det) = self
+            .lex
+            .word("reldet", self.lw(k))
+            .and_then(|v| v.parse::<i16>().ok())
+        {
+            if self.is(k + 1, "year") {
+                return m(k + 2, TimexType::Date, ym(self.dct.year() + det, mo as i8));
+            }
         }
         // month alone: words that are also verbs or names need a preposition before
         let t = self.tok(i)?;
         let prev = if i > 0 { self.lw(i - 1) } else { "" };
         let prep = matches!(
             prev,
-            "in" | "since" | "until" | "till" | "by" | "from" | "of" | "through" | "during"
-                | "early" | "late" | "mid" | "last" | "next" | "this" | "before" | "after"
-                | "between" | "and" | "or" | "to" | "-" | "end" | "each" | "every" | "for"
+            "in" | "since"
+                | "until"
+                | "till"
+                | "by"
+                | "from"
+                | "of"
+                | "through"
+                | "during"
+                | "early"
+                | "late"
+                | "mid"
+                | "last"
+                | "next"
+                | "this"
+                | "before"
+                | "after"
+                | "between"
+                | "and"
+                | "or"
+                | "to"
+                | "-"
+                | "end"
+                | "each"
+                | "every"
+                | "for"
         );
-        let ambiguous = matches!(&*t.lower, "may" | "march" | "mar" | "jan" | "sun" | "sat" | "dec" | "aug" | "jun" | "jul" | "apr" | "oct" | "nov" | "sep" | "sept" | "feb");
+        let ambiguous = matches!(
+            &*t.lower,
+            "may"
+                | "march"
+                | "mar"
+                | "jan"
+                | "sun"
+                | "sat"
+                | "dec"
+                | "aug"
+                | "jun"
+                | "jul"
+                | "apr"
+                | "oct"
+                | "nov"
+                | "sep"
+                | "sept"
+                | "feb"
+        );
         if ambiguous && !prep {
             return None;
         }
@@ -560,16 +689,39 @@ impl<'a> Tagger<'_, 'a> {
         }
         let (x, y, z) = (a.num()?, b.num()?, c.num()?);
         let v = if a.s.len() == 4 {
-            Self::full_date(i16::try_from(x).ok()?, u8::try_from(y).ok()?, u8::try_from(z).ok()?)?
+            Self::full_date(
+                i16::try_from(x).ok()?,
+                u8::try_from(y).ok()?,
+                u8::try_from(z).ok()?,
+            )?
         } else if c.s.len() == 4 && sep.s != "-" {
             let yy = i16::try_from(z).ok()?;
-            let (mo, d) = if sep.s == "/" && x <= 12 { (x, y) } else { (y, x) };
+            let (mo, d) = if sep.s == "/" && x <= 12 {
+                (x, y)
+            } else {
+                (y, x)
+            };
             Self::full_date(yy, u8::try_from(mo).ok()?, u8::try_from(d).ok()?)?
         } else {
             return None;
         };
+        // not a version number
+        if i > 0
+            && matches!(
+                self.lw(i - 1),
+                "version" | "v" | "release" | "build" | "ver"
+            )
+        {
+            return None;
+        }
         // not part of a longer number or version
-        if self.tok(i + 5).is_some_and(|t| !t.space && matches!(t.s, "-" | "/" | "." ) && self.tok(i + 6).is_some_and(|u| u.kind == Kind::Num && !u.space)) {
+        if self.tok(i + 5).is_some_and(|t| {
+            !t.space
+                && matches!(t.s, "-" | "/" | ".")
+                && self
+                    .tok(i + 6)
+                    .is_some_and(|u| u.kind == Kind::Num && !u.space)
+        }) {
             return None;
         }
         m(i + 5, TimexType::Date, v)
@@ -594,13 +746,36 @@ impl<'a> Tagger<'_, 'a> {
         // money, numbers, ranks, codes
         if let Some(p) = prev {
             let mid = p.s == "-" && i >= 2 && self.is(i - 2, "mid");
-            if matches!(p.s, "$" | "€" | "£" | "#" | "¥" | "," | "." | "-" | "/" | ":" | "+") && !p.space && !mid {
+            if matches!(
+                p.s,
+                "$" | "€" | "£" | "#" | "¥" | "," | "." | "-" | "/" | ":" | "+"
+            ) && !p.space
+                && !mid
+            {
                 return None;
             }
             if matches!(p.s, "$" | "€" | "£" | "#" | "¥") {
                 return None;
             }
-            if matches!(&*p.lower, "no" | "number" | "page" | "flight" | "route" | "room" | "model" | "version" | "about" | "some" | "nearly" | "over" | "than" | "of" | "to" | "additional" | "another") {
+            if matches!(
+                &*p.lower,
+                "no" | "number"
+                    | "page"
+                    | "flight"
+                    | "route"
+                    | "room"
+                    | "model"
+                    | "version"
+                    | "about"
+                    | "some"
+                    | "nearly"
+                    | "over"
+                    | "than"
+                    | "of"
+                    | "to"
+                    | "additional"
+                    | "another"
+            ) {
                 // "of 1990" is a date, but "of 2000 people" is not: decided by the next word
                 if !matches!(&*p.lower, "of" | "to") {
                     return None;
@@ -609,16 +784,44 @@ impl<'a> Tagger<'_, 'a> {
             // names with years: "Vostok 2018", "Windows 2000"
             if p.kind == Kind::Word && p.cap() && !self.sentence_start(i - 1) {
                 let allowed = self.month_name(i - 1).is_some()
-                    || matches!(&*p.lower, "in" | "since" | "fiscal" | "fy" | "until" | "by" | "from" | "through" | "during" | "before" | "after" | "spring" | "summer" | "fall" | "autumn" | "winter" | "early" | "late" | "mid");
+                    || matches!(
+                        &*p.lower,
+                        "in" | "since"
+                            | "fiscal"
+                            | "fy"
+                            | "until"
+                            | "by"
+                            | "from"
+                            | "through"
+                            | "during"
+                            | "before"
+                            | "after"
+                            | "spring"
+                            | "summer"
+                            | "fall"
+                            | "autumn"
+                            | "winter"
+                            | "early"
+                            | "late"
+                            | "mid"
+                    );
                 if !allowed {
                     return None;
                 }
             }
         }
+        // "0800 2018 2019": runs of numbers are phone numbers or figures
+        if prev.is_some_and(|p| p.kind == Kind::Num) || next.is_some_and(|x| x.kind == Kind::Num) {
+            return None;
+        }
         if let Some(x) = next {
             if matches!(x.s, "%" | "-") && !x.space {
                 // 1989-90 is a range of years: keep the first
-                if x.s == "-" && self.tok(i + 2).is_some_and(|y| y.kind == Kind::Num && !y.space) {
+                if x.s == "-"
+                    && self
+                        .tok(i + 2)
+                        .is_some_and(|y| y.kind == Kind::Num && !y.space)
+                {
                     return m(i + 1, TimexType::Date, format!("{n}"));
                 }
                 if x.s == "%" {
@@ -629,15 +832,82 @@ impl<'a> Tagger<'_, 'a> {
                 // "the 2018 World Cup": a name (two capitalised words after the year)
                 let name_follows = x.cap()
                     && self.month_name(i + 1).is_none()
-                    && self.tok(i + 2).is_some_and(|y| y.kind == Kind::Word && y.cap());
-                if name_follows && prev.is_some_and(|p| matches!(&*p.lower, "the" | "a" | "an" | "its" | "his" | "her" | "their" | "s")) {
+                    && self
+                        .tok(i + 2)
+                        .is_some_and(|y| y.kind == Kind::Word && y.cap());
+                if name_follows
+                    && prev.is_some_and(|p| {
+                        matches!(
+                            &*p.lower,
+                            "the" | "a" | "an" | "its" | "his" | "her" | "their" | "s"
+                        )
+                    })
+                {
                     return None;
                 }
                 // "2000 troops", "1990 levels" after a count word
-                if !x.cap() && x.lower.ends_with('s') && x.lower.len() > 3 && !matches!(&*x.lower, "was" | "has" | "is" | "as" | "its" | "this" | "says" | "plus" | "levels" | "figures" | "results" | "sales" | "earnings" | "prices" | "rates") && prev.is_none_or(|p| !matches!(&*p.lower, "in" | "since" | "of" | "until" | "by" | "fiscal" | "from" | "through" | "during")) {
+                if !x.cap()
+                    && x.lower.ends_with('s')
+                    && x.lower.len() > 3
+                    && !matches!(
+                        &*x.lower,
+                        "was"
+                            | "has"
+                            | "is"
+                            | "as"
+                            | "its"
+                            | "this"
+                            | "says"
+                            | "plus"
+                            | "levels"
+                            | "figures"
+                            | "results"
+                            | "sales"
+                            | "earnings"
+                            | "prices"
+                            | "rates"
+                    )
+                    && prev.is_none_or(|p| {
+                        !matches!(
+                            &*p.lower,
+                            "in" | "since"
+                                | "of"
+                                | "until"
+                                | "by"
+                                | "fiscal"
+                                | "from"
+                                | "through"
+                                | "during"
+                        )
+                    })
+                {
                     return None;
                 }
-                if matches!(&*x.lower, "people" | "men" | "women" | "children" | "troops" | "feet" | "metres" | "meters" | "miles" | "km" | "kilometers" | "tons" | "tonnes" | "units" | "shares" | "votes" | "points" | "yen" | "euros" | "dollars" | "pounds" | "degrees") {
+                if matches!(
+                    &*x.lower,
+                    "people"
+                        | "men"
+                        | "women"
+                        | "children"
+                        | "troops"
+                        | "feet"
+                        | "metres"
+                        | "meters"
+                        | "miles"
+                        | "km"
+                        | "kilometers"
+                        | "tons"
+                        | "tonnes"
+                        | "units"
+                        | "shares"
+                        | "votes"
+                        | "points"
+                        | "yen"
+                        | "euros"
+                        | "dollars"
+                        | "pounds"
+                        | "degrees"
+                ) {
                     return None;
                 }
             }
@@ -662,10 +932,109 @@ impl<'a> Tagger<'_, 'a> {
         }
         // only after a month or a preposition: "in '98", "June '98"
         let prev = if i > 0 { self.lw(i - 1) } else { "" };
-        if matches!(prev, "in" | "since" | "of" | "until") || (i > 0 && self.month_name(i - 1).is_some()) {
+        if matches!(prev, "in" | "since" | "of" | "until")
+            || (i > 0 && self.month_name(i - 1).is_some())
+        {
             return m(i + 2, TimexType::Date, format!("{century}{v:02}"));
         }
         None
+    }
+
+    /// Holidays (`Thanksgiving`, `Election Day`, `last Christmas`), as `data/holidays.tsv`
+    /// defines them; the year as for a month and day without one.
+    fn holiday(&self, i: usize) -> Option<M> {
+        let mut k = i;
+        let det: i64 = match self
+            .lex
+            .word("reldet", self.lw(k))
+            .and_then(|v| v.parse().ok())
+        {
+            Some(d) => {
+                k += 1;
+                d
+            }
+            None => 0,
+        };
+        if !self.tok(k).is_some_and(Tok::cap) {
+            return None;
+        }
+        let list = self.lex.holidays.get(self.lw(k))?;
+        let p = list.iter().find(|p| self.phrase_at(k, &p.tokens))?;
+        let end = k + p.tokens.len();
+        let y = self.dct.year();
+        let dates: Vec<Date> = [y - 1, y, y + 1]
+            .iter()
+            .filter_map(|&yy| holiday_date(p.value, yy))
+            .collect();
+        let past = dates.iter().copied().filter(|d| *d <= self.dct).max();
+        let fut = dates.iter().copied().filter(|d| *d > self.dct).min();
+        let days = |x: Date| i64::from((x - self.dct).get_days()).abs();
+        let pick = match (det, past, fut) {
+            (d, Some(p), _) if d < 0 => p,
+            (d, _, Some(f)) if d > 0 => f,
+            (_, Some(p), Some(f)) => {
+                if days(f) * 3 < days(p) {
+                    f
+                } else {
+                    p
+                }
+            }
+            (_, Some(p), None) => p,
+            (_, None, Some(f)) => f,
+            _ => return None,
+        };
+        m(end, TimexType::Date, ymd(pick))
+    }
+
+    /// `spring 2018`, `the summer of 1998`, `in winter` (the one the tense points at).
+    fn season(&self, i: usize) -> Option<M> {
+        let mut k = i;
+        if self.is(k, "the") {
+            k += 1;
+        }
+        let s = self.lex.word("season", self.lw(k))?;
+        let mut j = k + 1;
+        if self.is(j, "of") {
+            j += 1;
+        }
+        if let Some(y) = self.year_num(j) {
+            return m(j + 1, TimexType::Date, format!("{y}-{s}"));
+        }
+        if let Some(sp) = self.spelled_year(j).filter(|sp| sp.value.len() == 4) {
+            return m(sp.end, TimexType::Date, format!("{}-{s}", sp.value));
+        }
+        let prev = if i > 0 { self.lw(i - 1) } else { "" };
+        if !matches!(
+            prev,
+            "in" | "during" | "since" | "until" | "by" | "early" | "late" | "mid" | "-"
+        ) {
+            return None;
+        }
+        let start: i8 = match s {
+            "SP" => 3,
+            "SU" => 6,
+            "FA" => 9,
+            _ => 12,
+        };
+        let cur = self.dct.month();
+        let y = self.dct.year();
+        let y = match self.tense(i, k + 1) {
+            d if d > 0 => {
+                if start + 2 < cur {
+                    y + 1
+                } else {
+                    y
+                }
+            }
+            _ => {
+                if start > cur {
+                    y - 1
+                } else {
+                    y
+                }
+            }
+        };
+        m(k + 1, TimexType::Date, format!("{y}-{s}"))
     }
 
     /// `nineteen ninety-six`, `the year two thousand`, `the nineties`.
@@ -681,11 +1050,11 @@ impl<'a> Tagger<'_, 'a> {
         }
         let small = |j: usize| -> Option<u32> {
             let v: f64 = self.lex.word("num", self.lw(j))?.parse().ok()?;
-            (v >= 1.0 && v < 10.0 && !matches!(self.lw(j), "a" | "an")).then_some(v as u32)
+            ((1.0..10.0).contains(&v) && !matches!(self.lw(j), "a" | "an")).then_some(v as u32)
         };
         let tens = |j: usize| -> Option<u32> {
             let v: f64 = self.lex.word("num", self.lw(j))?.parse().ok()?;
-            (v >= 20.0 && v < 100.0 && v.fract() == 0.0).then_some(v as u32)
+            ((20.0..100.0).contains(&v) && v.fract() == 0.0).then_some(v as u32)
         };
         if self.is(k, "nineteen") {
             if let Some(t) = tens(k + 1) {
@@ -756,15 +1125,16 @@ impl<'a> Tagger<'_, 'a> {
         let t = self.tok(i)?;
         let wd = self.weekday_name(i)?;
         let _ = t;
-        let mut k = i + 1;
+        let k = i + 1;
         // "Friday, Sept. 30[, 1989]" or "Friday 30 September"
         let mut k2 = k;
         if self.is(k2, ",") {
             k2 += 1;
         }
+        // the weekday takes the date's value; the date is tagged on its own
         if let Some(mt) = self.month_first(k2).or_else(|| self.day_month(k2)) {
             if mt.value.len() >= 10 {
-                return Some(mt);
+                return m(k, TimexType::Date, mt.value);
             }
         }
         let dir = self.tense(i, k);
@@ -792,6 +1162,10 @@ impl<'a> Tagger<'_, 'a> {
     /// `today`, `yesterday`, `tomorrow`, with a part of the day.
     fn relday(&self, i: usize) -> Option<M> {
         let off: i64 = self.lex.word("relday", self.lw(i))?.parse().ok()?;
+        // "today's world": the present in general, not a day
+        if off == 0 && self.is(i + 1, "'") && self.is(i + 2, "s") {
+            return None;
+        }
         let date = add_days(self.dct, off)?;
         if let Some(pd) = self.lex.word("partday", self.lw(i + 1)) {
             return m(i + 2, TimexType::Time, format!("{}{pd}", ymd(date)));
@@ -807,9 +1181,15 @@ impl<'a> Tagger<'_, 'a> {
             }
             let end = i + p.tokens.len();
             let (ty, v) = p.value.split_once(':')?;
+            // "Now, he says ...": a discourse marker
+            if p.tokens == ["now"] && self.sentence_start(i) && self.is(i + 1, ",") {
+                return None;
+            }
             // "current quarter", "recent weeks": the unit rules take them
-            if matches!(p.tokens.last().copied(), Some("current" | "recent" | "future"))
-                && self.lex.word("unit", self.lw(end)).is_some()
+            if matches!(
+                p.tokens.last().copied(),
+                Some("current" | "recent" | "future")
+            ) && self.lex.word("unit", self.lw(end)).is_some()
             {
                 return None;
             }
@@ -819,12 +1199,16 @@ impl<'a> Tagger<'_, 'a> {
                 "DURATION" => TimexType::Duration,
                 _ => TimexType::Date,
             };
-            let value = if kind == TimexType::Time && v.starts_with('T') {
-                format!("{}{v}", ymd(self.dct))
-            } else {
-                v.to_string()
-            };
-            return m(end, kind, value);
+            if kind == TimexType::Time && v.starts_with('T') {
+                // "noon Thursday", "midnight Friday"
+                if let Some(wd) = self.weekday_name(end).and_then(weekday_from) {
+                    let dir = self.tense(i, end + 1);
+                    let date = resolve_weekday(self.dct, wd, dir, false)?;
+                    return m(end + 1, kind, format!("{}{v}", ymd(date)));
+                }
+                return m(end, kind, format!("{}{v}", ymd(self.dct)));
+            }
+            return m(end, kind, v.to_string());
         }
         None
     }
@@ -858,6 +1242,9 @@ impl<'a> Tagger<'_, 'a> {
             && !self.sentence_start(i)
         {
             return None;
+        }
+        if self.is(k, "fiscal") && self.is(k + 1, "year") {
+            k += 1;
         }
         let w = self.lw(k);
         if let Some(unit) = self.lex.word("unit", w) {
@@ -934,7 +1321,11 @@ impl<'a> Tagger<'_, 'a> {
             return m(k + 1, TimexType::Date, format!("{y}-{s}"));
         }
         if let Some(wd) = self.weekday_name(k) {
-            let dir = if det == 0 { self.tense(i, k + 1) } else { det as i8 };
+            let dir = if det == 0 {
+                self.tense(i, k + 1)
+            } else {
+                det as i8
+            };
             let dir = if dir == 0 { -1 } else { dir };
             let date = resolve_weekday(self.dct, weekday_from(wd)?, dir, det != 0)?;
             return m(k + 1, TimexType::Date, ymd(date));
@@ -969,13 +1360,28 @@ impl<'a> Tagger<'_, 'a> {
     fn number(&self, i: usize) -> Option<(Option<f64>, usize)> {
         let t = self.tok(i)?;
         if let Some(n) = t.num() {
-            if self.is(i + 1, ".") && self.glued(i + 1) && self.tok(i + 2).is_some_and(|x| x.kind == Kind::Num && !x.space) {
+            if self.is(i + 1, ".")
+                && self.glued(i + 1)
+                && self
+                    .tok(i + 2)
+                    .is_some_and(|x| x.kind == Kind::Num && !x.space)
+            {
                 let frac: f64 = format!("0.{}", self.tok(i + 2)?.s).parse().ok()?;
                 return Some((Some(f64::from(n) + frac), i + 3));
             }
             // thousands: "1,000"
             if self.is(i + 1, ",") && self.glued(i + 1) {
                 return None;
+            }
+            // "5 1/2"
+            if let (Some(a), Some(b)) = (
+                self.tok(i + 1).and_then(Tok::num),
+                self.tok(i + 3).and_then(Tok::num),
+            ) {
+                if self.is(i + 2, "/") && self.glued(i + 2) && self.glued(i + 3) && b > a && b <= 4
+                {
+                    return Some((Some(f64::from(n) + f64::from(a) / f64::from(b)), i + 4));
+                }
             }
             return Some((Some(f64::from(n)), i + 1));
         }
@@ -995,13 +1401,17 @@ impl<'a> Tagger<'_, 'a> {
         let first: f64 = self.lex.word("num", w)?.parse().ok()?;
         let mut k = i + 1;
         let mut total = first;
-        if first >= 20.0 && first < 100.0 && first.fract() == 0.0 {
+        if (20.0..100.0).contains(&first) && first.fract() == 0.0 {
             let mut j = k;
             if self.is(j, "-") {
                 j += 1;
             }
-            if let Some(u) = self.lex.word("num", self.lw(j)).and_then(|v| v.parse::<f64>().ok()) {
-                if u < 10.0 && u >= 1.0 && self.lw(j) != "a" && self.lw(j) != "an" {
+            if let Some(u) = self
+                .lex
+                .word("num", self.lw(j))
+                .and_then(|v| v.parse::<f64>().ok())
+            {
+                if (1.0..10.0).contains(&u) && self.lw(j) != "a" && self.lw(j) != "an" {
                     total += u;
                     k = j + 1;
                 }
@@ -1033,8 +1443,12 @@ impl<'a> Tagger<'_, 'a> {
             return None;
         }
         // "year-earlier", "year-ago" as adjectives: the same period a year before
-        if self.is(k, "year") && self.is(k + 1, "-") && matches!(self.lw(k + 2), "earlier" | "ago") {
-            if matches!(self.lw(k + 3), "quarter" | "period" | "first" | "second" | "third" | "fourth") {
+        if self.is(k, "year") && self.is(k + 1, "-") && matches!(self.lw(k + 2), "earlier" | "ago")
+        {
+            if matches!(
+                self.lw(k + 3),
+                "quarter" | "period" | "first" | "second" | "third" | "fourth"
+            ) {
                 return None;
             }
             let v = match last_quarter {
@@ -1047,7 +1461,20 @@ impl<'a> Tagger<'_, 'a> {
         if self.is(k, "the") {
             k += 1;
         }
-        if matches!(self.lw(k), "past" | "last" | "next" | "first" | "previous" | "coming" | "following" | "final" | "initial" | "recent" | "latest") {
+        if matches!(
+            self.lw(k),
+            "past"
+                | "last"
+                | "next"
+                | "first"
+                | "previous"
+                | "coming"
+                | "following"
+                | "final"
+                | "initial"
+                | "recent"
+                | "latest"
+        ) {
             the_det = Some(self.lw(k));
             k += 1;
         }
@@ -1078,11 +1505,29 @@ impl<'a> Tagger<'_, 'a> {
             hyphen = true;
             k2 += 1;
         }
-        if matches!(self.lw(k2), "more" | "additional" | "straight" | "consecutive" | "full" | "long" | "successive") && !hyphen {
+        if matches!(
+            self.lw(k2),
+            "more" | "additional" | "straight" | "consecutive" | "full" | "long" | "successive"
+        ) && !hyphen
+        {
             k2 += 1;
         }
         let unit_word = self.lw(k2);
         let unit = self.lex.word("unit", unit_word)?;
+        // "60 Minutes", "24 Hours": capitalised mid-sentence, a title
+        if self.tok(k2).is_some_and(Tok::cap)
+            && !self.sentence_start(i)
+            && !self.tok(i).is_some_and(Tok::cap)
+        {
+            return None;
+        }
+        // "a minute and a half", "two and a half years" come as "N unit and a half"
+        let (n, half_end) =
+            if self.is(k2 + 1, "and") && self.is(k2 + 2, "a") && self.is(k2 + 3, "half") {
+                (n.map(|x| x + 0.5), Some(k2 + 4))
+            } else {
+                (n, None)
+            };
         // "the 1988 second quarter", "a year-earlier": not amounts of time
         if n.is_some_and(|x| x >= 1000.0) && !unit_word.ends_with('s') {
             return None;
@@ -1104,17 +1549,22 @@ impl<'a> Tagger<'_, 'a> {
         }
         // reading-time lines: "Reading Time: 2 minutes", "3 min read"
         if matches!(unit, "MIN" | "S") {
-            let line_start = (i.saturating_sub(4)..i).any(|j| self.lex.word("readtime", self.lw(j)).is_some());
+            let line_start =
+                (i.saturating_sub(4)..i).any(|j| self.lex.word("readtime", self.lw(j)).is_some());
             if line_start || self.lex.word("readtime", self.lw(k2 + 1)).is_some() {
                 return None;
             }
         }
         // "a"/"one" + "day" without a determiner is often not temporal ("one day" = FUTURE_REF)
         let singular_word = matches!(&*num_tok.lower, "a" | "an" | "one");
-        if matches!(&*num_tok.lower, "one") && unit == "D" && the_det.is_none() && !self.is(k2 + 1, "ago") {
+        if matches!(&*num_tok.lower, "one")
+            && unit == "D"
+            && the_det.is_none()
+            && !self.is(k2 + 1, "ago")
+        {
             return None;
         }
-        let mut end = k2 + 1;
+        let mut end = half_end.unwrap_or(k2 + 1);
         // ago / earlier / later / from now
         let after = self.lw(end);
         let mut dir = 0i64;
@@ -1138,7 +1588,11 @@ impl<'a> Tagger<'_, 'a> {
                 if after != "ago" {
                     return m(end, TimexType::Duration, duration(None, unit)?);
                 }
-                return m(end, TimexType::Date, if dir < 0 { "PAST_REF" } else { "FUTURE_REF" }.to_string());
+                return m(
+                    end,
+                    TimexType::Date,
+                    if dir < 0 { "PAST_REF" } else { "FUTURE_REF" }.to_string(),
+                );
             };
             let off = (n * dir as f64).round() as i64;
             let d = self.dct;
@@ -1179,7 +1633,13 @@ impl<'a> Tagger<'_, 'a> {
         if singular_word && the_det.is_none() && !hyphen {
             let prev = if i > 0 { self.tok(i - 1) } else { None };
             if let Some(p) = prev {
-                if p.kind == Kind::Num || matches!(&*p.lower, "times" | "once" | "twice" | "cents" | "dollars" | "million" | "billion") {
+                if p.kind == Kind::Num
+                    || matches!(&*p.lower, "cents" | "dollars" | "million" | "billion")
+                {
+                    // "$1.76 a year": a rate, not a temporal expression of the story
+                    return None;
+                }
+                if matches!(&*p.lower, "times" | "once" | "twice") {
                     return m(end, TimexType::Set, duration(Some(1.0), unit)?);
                 }
             }
@@ -1195,15 +1655,48 @@ impl<'a> Tagger<'_, 'a> {
     /// `the year-earlier quarter`.
     fn quarter(&self, i: usize) -> Option<M> {
         let mut k = i;
-        if self.is(k, "the") {
+        let d = self.dct;
+        // the year before the quarter: "this year's", "1988's", "the 1988", "the year-ago"
+        let mut prefix_year: Option<i16> = None;
+        let possessive = |j: usize| self.is(j, "'") && self.is(j + 1, "s");
+        if let Some(det) = self
+            .lex
+            .word("reldet", self.lw(k))
+            .and_then(|v| v.parse::<i16>().ok())
+        {
+            if self.is(k + 1, "year") && possessive(k + 2) {
+                prefix_year = Some(d.year() + det);
+                k += 4;
+            }
+        } else if let Some(y) = self.year_num(k).filter(|_| possessive(k + 1)) {
+            prefix_year = Some(y);
+            k += 3;
+        }
+        if prefix_year.is_none() && self.is(k, "the") {
             k += 1;
+            if let Some(y) = self.year_num(k) {
+                prefix_year = Some(y);
+                k += 1;
+            } else if self.is(k, "year")
+                && self.is(k + 1, "-")
+                && matches!(self.lw(k + 2), "ago" | "earlier")
+                && self.lex.word("ord", self.lw(k + 3)).is_some()
+            {
+                prefix_year = Some(d.year() - 1);
+                k += 3;
+            }
         }
         if self.is(k, "fiscal") {
             k += 1;
         }
         let w = self.lw(k);
         let ord: Option<i64> = self.lex.word("ord", w).and_then(|v| v.parse().ok());
-        let d = self.dct;
+        if prefix_year.is_some() && ord.is_none() && matches!(w, "quarter" | "period") {
+            // "the 1988 quarter": the quarter under discussion, in that year
+            let q = quarter_of(add_months(d, -3)?);
+            let y = prefix_year?;
+            return m(k + 1, TimexType::Date, format!("{y}-Q{q}"));
+        }
         if let Some(o) = ord {
             let mut j = k + 1;
             if self.is(j, "-") {
@@ -1214,7 +1707,7 @@ impl<'a> Tagger<'_, 'a> {
                 return None;
             }
             let mut end = j + 1;
-            let mut year: Option<i16> = None;
+            let mut year: Option<i16> = prefix_year;
             if self.is(end, "of") {
                 if let Some(y) = self.year_num(end + 1) {
                     year = Some(y);
@@ -1242,7 +1735,11 @@ impl<'a> Tagger<'_, 'a> {
             if !(1..=2).contains(&h) {
                 return None;
             }
-            let y = year.unwrap_or(if h == 2 && d.month() <= 6 { d.year() - 1 } else { d.year() });
+            let y = year.unwrap_or(if h == 2 && d.month() <= 6 {
+                d.year() - 1
+            } else {
+                d.year()
+            });
             return m(end, TimexType::Date, format!("{y}-H{h}"));
         }
         // "the quarter", "the latest quarter", "the year-ago quarter"
@@ -1256,11 +1753,14 @@ impl<'a> Tagger<'_, 'a> {
             if self.is(j, "recent") {
                 j += 1;
             }
-        } else if self.is(j, "year") && self.is(j + 1, "-") && matches!(self.lw(j + 2), "ago" | "earlier") {
+        } else if self.is(j, "year")
+            && self.is(j + 1, "-")
+            && matches!(self.lw(j + 2), "ago" | "earlier")
+        {
             year_back = true;
             j += 3;
         }
-        if !matches!(self.lw(j), "quarter") && !(j > k && self.is(j, "period")) {
+        if !(self.is(j, "quarter") || (j > k && self.is(j, "period"))) {
             return None;
         }
         let prevq = add_months(d, -3)?;
@@ -1328,7 +1828,11 @@ impl<'a> Tagger<'_, 'a> {
             _ => h,
         };
         // zone
-        if self.lex.zones.contains_key(self.lw(k)) && self.tok(k).is_some_and(|t| t.s.len() >= 3 && t.s.chars().all(|c| c.is_ascii_uppercase())) {
+        if self.lex.zones.contains_key(self.lw(k))
+            && self
+                .tok(k)
+                .is_some_and(|t| t.s.len() >= 3 && t.s.chars().all(|c| c.is_ascii_uppercase()))
+        {
             k += 1;
         }
         // date after: ", Nov. 6", "Wednesday", "yesterday", "today"
@@ -1349,11 +1853,17 @@ impl<'a> Tagger<'_, 'a> {
         } else if let Some(wd) = self.weekday_name(j) {
             let dir = self.tense(i, j + 1);
             let dir = if dir == 0 { -1 } else { dir };
-            if let Some(dd) = weekday_from(wd).and_then(|w| resolve_weekday(self.dct, w, dir, false)) {
+            if let Some(dd) =
+                weekday_from(wd).and_then(|w| resolve_weekday(self.dct, w, dir, false))
+            {
                 date = dd;
                 end = j + 1;
             }
-        } else if let Some(off) = self.lex.word("relday", self.lw(j)).and_then(|v| v.parse::<i64>().ok()) {
+        } else if let Some(off) = self
+            .lex
+            .word("relday", self.lw(j))
+            .and_then(|v| v.parse::<i64>().ok())
+        {
             if let Some(dd) = add_days(self.dct, off) {
                 date = dd;
                 end = j + 1;
@@ -1368,7 +1878,13 @@ impl<'a> Tagger<'_, 'a> {
     }
 
     fn sentence_end_after(&self, k: usize) -> bool {
-        self.tok(k + 1).is_none_or(|t| t.cap() && t.space && !self.lex.zones.contains_key(&*t.lower) && self.weekday_name(k + 1).is_none() && self.month_name(k + 1).is_none())
+        self.tok(k + 1).is_none_or(|t| {
+            t.cap()
+                && t.space
+                && !self.lex.zones.contains_key(&*t.lower)
+                && self.weekday_name(k + 1).is_none()
+                && self.month_name(k + 1).is_none()
+        })
     }
 }
 
@@ -1390,10 +1906,20 @@ mod tests {
             "2018-09-11",
         );
         assert!(v.contains(&("this year".into(), "2018".into())), "{v:?}");
-        assert!(v.contains(&("Tuesday".into(), "2018-09-11".into())), "{v:?}");
-        assert!(v.contains(&("Last month".into(), "2018-08".into())), "{v:?}");
+        assert!(
+            v.contains(&("Tuesday".into(), "2018-09-11".into())),
+            "{v:?}"
+        );
+        assert!(
+            v.contains(&("Last month".into(), "2018-08".into())),
+            "{v:?}"
+        );
         assert!(v.contains(&("March".into(), "2018-03".into())), "{v:?}");
-        assert!(!v.iter().any(|(t, _)| t.contains("2018") || t.contains("era")), "{v:?}");
+        assert!(
+            !v.iter()
+                .any(|(t, _)| t.contains("2018") || t.contains("era")),
+            "{v:?}"
+        );
     }
 
     #[test]
@@ -1405,12 +1931,110 @@ mod tests {
     }
 
     #[test]
+    fn holidays() {
+        let v = vals(
+            "Sales rose over Thanksgiving Day and before Election Day; last Christmas.",
+            "1999-12-01",
+        );
+        assert!(
+            v.contains(&("over Thanksgiving Day".into(), "1999-11-25".into())),
+            "{v:?}"
+        );
+        assert!(
+            v.contains(&("Election Day".into(), "1999-11-02".into())),
+            "{v:?}"
+        );
+        assert!(
+            v.contains(&("last Christmas".into(), "1998-12-25".into())),
+            "{v:?}"
+        );
+    }
+
+    #[test]
+    fn explicit_dates_in_many_languages() {
+        let cases = [
+            (
+                "de",
+                "Am 11. September 2018 trafen sie sich.",
+                "11. September 2018",
+            ),
+            (
+                "fr",
+                "Le 11 septembre 2018 à Vladivostok.",
+                "11 septembre 2018",
+            ),
+            (
+                "es",
+                "El 11 de septiembre de 2018 en Moscú.",
+                "11 de septiembre de 2018",
+            ),
+            ("it", "L'11 settembre 2018 a Mosca.", "11 settembre 2018"),
+            ("pt", "Em 11 de setembro de 2018.", "11 de setembro de 2018"),
+            ("nl", "Op 11 september 2018 in Moskou.", "11 september 2018"),
+            (
+                "ru",
+                "11 сентября 2018 года в Москве.",
+                "11 сентября 2018 года",
+            ),
+            (
+                "uk",
+                "11 вересня 2018 року у Києві.",
+                "11 вересня 2018 року",
+            ),
+            (
+                "pl",
+                "11 września 2018 r. w Warszawie.",
+                "11 września 2018 r",
+            ),
+            ("tr", "11 Eylül 2018 tarihinde.", "11 Eylül 2018"),
+            ("zh", "习近平2018年9月11日会见普京。", "2018年9月11日"),
+            ("ja", "2018年9月11日に会談した。", "2018年9月11日"),
+        ];
+        for (lang, text, span) in cases {
+            let v = tag(text, "2018-09-12".parse().unwrap(), Some(lang));
+            assert!(
+                v.iter().any(|t| t.text == span && t.value == "2018-09-11"),
+                "{lang}: {v:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn fractions() {
+        let v = vals(
+            "It took 5 1/2 hours, then a minute and a half, over 2 1/2 years.",
+            "2000-01-01",
+        );
+        assert!(
+            v.contains(&("5 1/2 hours".into(), "PT5H30M".into())),
+            "{v:?}"
+        );
+        assert!(
+            v.contains(&("a minute and a half".into(), "PT1M30S".into())),
+            "{v:?}"
+        );
+        assert!(
+            v.contains(&("over 2 1/2 years".into(), "P2Y6M".into())),
+            "{v:?}"
+        );
+    }
+
+    #[test]
     fn explicit_and_relative() {
         let v = vals("On Sept. 30, 1989 and Aug. 7 it fell two weeks ago; in the third quarter; three-year plan; now.", "1989-10-27");
-        assert!(v.contains(&("Sept. 30, 1989".into(), "1989-09-30".into())), "{v:?}");
+        assert!(
+            v.contains(&("Sept. 30, 1989".into(), "1989-09-30".into())),
+            "{v:?}"
+        );
         assert!(v.contains(&("Aug. 7".into(), "1989-08-07".into())), "{v:?}");
-        assert!(v.contains(&("two weeks ago".into(), "1989-W41".into())), "{v:?}");
-        assert!(v.contains(&("the third quarter".into(), "1989-Q3".into())), "{v:?}");
+        assert!(
+            v.contains(&("two weeks ago".into(), "1989-W41".into())),
+            "{v:?}"
+        );
+        assert!(
+            v.contains(&("the third quarter".into(), "1989-Q3".into())),
+            "{v:?}"
+        );
         assert!(v.contains(&("three-year".into(), "P3Y".into())), "{v:?}");
         assert!(v.contains(&("now".into(), "PRESENT_REF".into())), "{v:?}");
     }

@@ -17,7 +17,7 @@ pub enum Kind {
 pub struct Tok<'a> {
     pub s: &'a str,
     /// Lower case (words only; other tokens keep `s`).
-    pub lower: Box<str>,
+    pub lower: std::borrow::Cow<'a, str>,
     pub kind: Kind,
     /// Byte range in the text.
     pub bs: usize,
@@ -57,6 +57,10 @@ fn class(c: char) -> Kind {
     }
 }
 
+fn is_cjk(c: char) -> bool {
+    matches!(u32::from(c), 0x3040..=0x30ff | 0x3400..=0x4dbf | 0x4e00..=0x9fff | 0xf900..=0xfaff)
+}
+
 /// Splits `text` into tokens.
 pub fn tokenize(text: &str) -> Vec<Tok<'_>> {
     let mut out = Vec::with_capacity(text.len() / 5);
@@ -75,9 +79,10 @@ pub fn tokenize(text: &str) -> Vec<Tok<'_>> {
         let start_cp = cp;
         cp += 1;
         let mut end = b + c.len_utf8();
-        if kind != Kind::Punct {
+        // Han and kana are written without spaces: one token per character
+        if kind != Kind::Punct && !is_cjk(c) {
             while let Some(&(b2, c2)) = chars.peek() {
-                if class(c2) != kind {
+                if class(c2) != kind || is_cjk(c2) {
                     break;
                 }
                 end = b2 + c2.len_utf8();
@@ -86,14 +91,18 @@ pub fn tokenize(text: &str) -> Vec<Tok<'_>> {
             }
         }
         let s = text.get(b..end).unwrap_or("");
-        let lower: Box<str> = if kind == Kind::Word {
-            if s.is_ascii() {
-                s.to_ascii_lowercase().into_boxed_str()
+        let lower = if kind != Kind::Word {
+            std::borrow::Cow::Borrowed(s)
+        } else if s.is_ascii() {
+            if s.bytes().any(|b| b.is_ascii_uppercase()) {
+                std::borrow::Cow::Owned(s.to_ascii_lowercase())
             } else {
-                s.to_lowercase().into_boxed_str()
+                std::borrow::Cow::Borrowed(s)
             }
+        } else if s.chars().any(char::is_uppercase) {
+            std::borrow::Cow::Owned(s.to_lowercase())
         } else {
-            Box::from(s)
+            std::borrow::Cow::Borrowed(s)
         };
         out.push(Tok {
             s,

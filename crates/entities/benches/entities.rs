@@ -8,7 +8,9 @@ fn bench(c: &mut Criterion) {
     let rec = Recognizer::embedded().expect("embedded model");
     let article = include_str!("../tests/fixtures/bench_article.txt");
     // A longer document: the article repeated, as one text.
-    let long: String = std::iter::repeat_n(article, 20).collect::<Vec<_>>().join("\n\n");
+    let long: String = std::iter::repeat_n(article, 20)
+        .collect::<Vec<_>>()
+        .join("\n\n");
     let tokens = rec.spans(&long).0.len() as u64;
     let mut g = c.benchmark_group("entities");
     g.throughput(Throughput::Elements(tokens));

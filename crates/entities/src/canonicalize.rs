@@ -67,19 +67,120 @@ impl Aliases {
 
 /// Words that are titles or honorifics when they open a PER span (lowercase).
 const TITLES: &[&str] = &[
-    "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "miss", "dr", "dr.", "prof", "prof.", "professor",
-    "sir", "dame", "lord", "lady", "president", "vice", "vice-president", "premier", "prime",
-    "minister", "chancellor", "king", "queen", "prince", "princess", "emperor", "pope", "saint",
-    "st.", "senator", "sen.", "sen", "representative", "rep.", "congressman", "congresswoman",
-    "governor", "gov.", "mayor", "judge", "justice", "general", "gen.", "gen", "lt.", "col.",
-    "colonel", "captain", "capt.", "major", "maj.", "sergeant", "sgt.", "admiral", "adm.",
-    "commander", "lieutenant", "secretary", "chairman", "chairwoman", "chair", "ceo", "director",
-    "ambassador", "envoy", "spokesman", "spokeswoman", "spokesperson", "leader", "chief",
-    "father", "fr.", "rev.", "reverend", "rabbi", "imam", "sheikh", "bishop", "cardinal",
-    "archbishop", "coach", "officer", "detective", "inspector", "agent", "deputy", "foreign",
-    "defence", "defense", "finance", "state", "former", "late", "first", "lady", "mr.president",
-    "comrade", "chinese", "russian", "american", "british", "french", "german", "japanese",
-    "counterpart", "dear", "uncle", "aunt", "mother", "brother", "sister", "dr.dr",
+    "mr",
+    "mr.",
+    "mrs",
+    "mrs.",
+    "ms",
+    "ms.",
+    "miss",
+    "dr",
+    "dr.",
+    "prof",
+    "prof.",
+    "professor",
+    "sir",
+    "dame",
+    "lord",
+    "lady",
+    "president",
+    "vice",
+    "vice-president",
+    "premier",
+    "prime",
+    "minister",
+    "chancellor",
+    "king",
+    "queen",
+    "prince",
+    "princess",
+    "emperor",
+    "pope",
+    "saint",
+    "st.",
+    "senator",
+    "sen.",
+    "sen",
+    "representative",
+    "rep.",
+    "congressman",
+    "congresswoman",
+    "governor",
+    "gov.",
+    "mayor",
+    "judge",
+    "justice",
+    "general",
+    "gen.",
+    "gen",
+    "lt.",
+    "col.",
+    "colonel",
+    "captain",
+    "capt.",
+    "major",
+    "maj.",
+    "sergeant",
+    "sgt.",
+    "admiral",
+    "adm.",
+    "commander",
+    "lieutenant",
+    "secretary",
+    "chairman",
+    "chairwoman",
+    "chair",
+    "ceo",
+    "director",
+    "ambassador",
+    "envoy",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "leader",
+    "chief",
+    "father",
+    "fr.",
+    "rev.",
+    "reverend",
+    "rabbi",
+    "imam",
+    "sheikh",
+    "bishop",
+    "cardinal",
+    "archbishop",
+    "coach",
+    "officer",
+    "detective",
+    "inspector",
+    "agent",
+    "deputy",
+    "foreign",
+    "defence",
+    "defense",
+    "finance",
+    "state",
+    "former",
+    "late",
+    "first",
+    "lady",
+    "mr.president",
+    "comrade",
+    "chinese",
+    "russian",
+    "american",
+    "british",
+    "french",
+    "german",
+    "japanese",
+    "counterpart",
+    "dear",
+    "uncle",
+    "aunt",
+    "mother",
+    "brother",
+    "sister",
+    "dr.dr",
 ];
 
 /// Whether `tok` is a title/honorific to move out of a PER span.
@@ -162,63 +263,67 @@ pub fn group(mentions: &[RawMention], aliases: &Aliases) -> Vec<Group> {
         })
         .collect();
     // 2. PER short forms: a one-word PER mention equal to the first or last word of a longer
-    //    PER name joins the longest such name (most frequent on ties, then first seen).
+    //    PER name joins the most frequent such name (then the first seen).
     let mut per_full: Vec<(&str, usize)> = Vec::new(); // (canonical, count)
+    let mut per_index: HashMap<&str, usize> = HashMap::new();
     for (i, m) in mentions.iter().enumerate() {
         if m.kind == EntityType::PER {
             let c = canon[i].0.as_str();
             if c.contains(' ') {
-                match per_full.iter_mut().find(|(n, _)| *n == c) {
-                    Some(e) => e.1 += 1,
-                    None => per_full.push((c, 1)),
+                match per_index.get(c) {
+                    Some(&k) => {
+                        if let Some(e) = per_full.get_mut(k) {
+                            e.1 += 1;
+                        }
+                    }
+                    None => {
+                        per_index.insert(c, per_full.len());
+                        per_full.push((c, 1));
+                    }
                 }
             }
         }
     }
-    let per_full: Vec<(String, usize)> = per_full.into_iter().map(|(a, b)| (a.to_string(), b)).collect();
-    for (i, m) in mentions.iter().enumerate() {
-        let c = &canon[i].0;
-        if c.contains(' ') || c.is_empty() {
-            continue;
-        }
-        let kind_ok = m.kind == EntityType::PER;
-        if !kind_ok {
-            continue;
-        }
-        let mut best: Option<&(String, usize)> = None;
-        for cand in &per_full {
-            let first = cand.0.split(' ').next();
-            let last = cand.0.rsplit(' ').next();
-            let same = |w: Option<&str>| w.is_some_and(|w| w.to_lowercase() == c.to_lowercase());
-            if same(first) || same(last) {
-                best = match best {
-                    None => Some(cand),
-                    Some(b) if cand.1 > b.1 => Some(cand),
-                    Some(b) => Some(b),
-                };
+    // best full name per lowercase first/last word: highest count, then first seen
+    let mut by_part: HashMap<String, (usize, usize)> = HashMap::new(); // word -> (idx, count)
+    for (k, (name, count)) in per_full.iter().enumerate() {
+        let first = name.split(' ').next();
+        let last = name.rsplit(' ').next();
+        for w in [first, last].into_iter().flatten() {
+            let e = by_part.entry(w.to_lowercase()).or_insert((k, *count));
+            if *count > e.1 {
+                *e = (k, *count);
             }
         }
-        if let Some(b) = best {
-            canon[i] = (b.0.clone(), Some(EntityType::PER));
+    }
+    let per_full: Vec<String> = per_full.into_iter().map(|(a, _)| a.to_string()).collect();
+    for (i, m) in mentions.iter().enumerate() {
+        let c = &canon[i].0;
+        if c.contains(' ') || c.is_empty() || m.kind != EntityType::PER {
+            continue;
+        }
+        if let Some(full) = by_part
+            .get(&c.to_lowercase())
+            .and_then(|(k, _)| per_full.get(*k))
+        {
+            canon[i] = (full.clone(), Some(EntityType::PER));
         }
     }
-    // 3. acronyms of longer non-PER names.
-    let mut longs: Vec<(String, String)> = Vec::new(); // (initials, canonical)
+    // 3. acronyms of longer non-PER names (first seen wins).
+    let mut longs: HashMap<String, String> = HashMap::new(); // initials -> canonical
     for (i, m) in mentions.iter().enumerate() {
         if m.kind != EntityType::PER && canon[i].0.split(' ').count() >= 2 {
             let ini = initials(&canon[i].0);
-            if ini.len() >= 2 && !longs.iter().any(|(_, c)| *c == canon[i].0) {
-                longs.push((ini, canon[i].0.clone()));
+            if ini.len() >= 2 {
+                longs.entry(ini).or_insert_with(|| canon[i].0.clone());
             }
         }
     }
     for (i, m) in mentions.iter().enumerate() {
         let c = &canon[i].0;
-        if m.kind != EntityType::PER
-            && c.len() >= 2
-            && c.chars().all(|ch| ch.is_ascii_uppercase())
+        if m.kind != EntityType::PER && c.len() >= 2 && c.chars().all(|ch| ch.is_ascii_uppercase())
         {
-            if let Some((_, full)) = longs.iter().find(|(ini, _)| ini == c) {
+            if let Some(full) = longs.get(c.as_str()) {
                 canon[i].0 = full.clone();
             }
         }
@@ -254,24 +359,35 @@ pub fn group(mentions: &[RawMention], aliases: &Aliases) -> Vec<Group> {
         let mut kind = first_kind;
         for (t, &n) in counts.iter().enumerate() {
             if n > counts[kind as usize] {
-                kind = [EntityType::PER, EntityType::ORG, EntityType::LOC, EntityType::MISC][t];
+                kind = [
+                    EntityType::PER,
+                    EntityType::ORG,
+                    EntityType::LOC,
+                    EntityType::MISC,
+                ][t];
             }
         }
         if let Some(t) = alias_type {
-            if mentions[members[0]].kind != EntityType::PER {
-                kind = t;
-            }
+            kind = t;
         }
         // name: the canonical form in its best-cased variant (prefer non-all-caps)
         let mut name = canon[members[0]].0.clone();
         for &i in &members {
             let c = &canon[i].0;
-            let caps = |s: &str| s.chars().filter(|c| c.is_alphabetic()).all(|c| c.is_uppercase());
+            let caps = |s: &str| {
+                s.chars()
+                    .filter(|c| c.is_alphabetic())
+                    .all(|c| c.is_uppercase())
+            };
             if caps(&name) && !caps(c) {
                 name = c.clone();
             }
         }
-        out.push(Group { name, kind, members });
+        out.push(Group {
+            name,
+            kind,
+            members,
+        });
     }
     out
 }

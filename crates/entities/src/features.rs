@@ -235,7 +235,12 @@ pub fn case_context(infos: &[TokInfo]) -> CaseContext {
         CaseContext::Upper
     } else if alpha >= 4 && lower_init * 10 <= alpha * 2 {
         CaseContext::Title
-    } else if alpha >= 2 && init == 0 && infos.iter().all(|t| t.flags & F_ALL_CAPS == 0 || t.len <= 1) {
+    } else if alpha >= 2
+        && init == 0
+        && infos
+            .iter()
+            .all(|t| t.flags & F_ALL_CAPS == 0 || t.len <= 1)
+    {
         CaseContext::Lower
     } else {
         CaseContext::Normal

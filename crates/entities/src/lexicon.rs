@@ -22,6 +22,7 @@ pub const GAZ_CLASSES: &[&str] = &[
     "PER_FIRST",
     "PER_LAST",
     "ALIAS",
+    "ORG_HEAD",
 ];
 /// Bit set on a gazetteer key that is a proper prefix of a longer phrase.
 pub const GAZ_PREFIX: u16 = 1 << 15;

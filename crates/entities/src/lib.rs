@@ -214,7 +214,15 @@ impl Recognizer {
         }
     }
 
-    fn push_span(&self, spans: &mut Vec<Span>, text: &str, toks: &[Token], st: usize, en: usize, ty: usize) {
+    fn push_span(
+        &self,
+        spans: &mut Vec<Span>,
+        text: &str,
+        toks: &[Token],
+        st: usize,
+        en: usize,
+        ty: usize,
+    ) {
         let kind = TYPES.get(ty).copied().unwrap_or(EntityType::MISC);
         postprocess::clean_span(spans, text, toks, &self.aliases, st, en, kind);
     }
@@ -244,4 +252,3 @@ impl Recognizer {
         salience::entities(&raw, groups, text, input.title, input.description)
     }
 }
-

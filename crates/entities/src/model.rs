@@ -137,7 +137,13 @@ impl Tagger {
             std::mem::swap(&mut cur, &mut next);
             cur_n = next_n;
         }
-        viterbi_i32(&scratch.scores, &self.trans, n, &mut scratch.back, &mut scratch.labels);
+        viterbi_i32(
+            &scratch.scores,
+            &self.trans,
+            n,
+            &mut scratch.back,
+            &mut scratch.labels,
+        );
     }
 
     /// Buckets of token `i`'s features, with their weight rows prefetched.

@@ -10,6 +10,8 @@
 //! * [`year_events`]: a capitalised name followed by a year ("Vostok 2018", "Euro 2020") is an
 //!   event (MISC).
 
+use std::collections::{HashMap, HashSet};
+
 use crate::canonicalize::{is_possessive, is_title, Aliases};
 use crate::tokenize::Token;
 use crate::{EntityType, Span};
@@ -18,10 +20,37 @@ use crate::{EntityType, Span};
 /// ("US President Donald Trump").
 fn is_inner_title(tok: &str) -> bool {
     const STRONG: &[&str] = &[
-        "president", "premier", "chancellor", "king", "queen", "prince", "princess", "senator",
-        "sen.", "governor", "gov.", "mayor", "ambassador", "counterpart", "chairman", "ceo",
-        "pope", "spokesman", "spokeswoman", "mr.", "mrs.", "ms.", "dr.", "prof.", "emperor",
-        "minister", "secretary", "general", "gen.", "judge", "coach",
+        "president",
+        "premier",
+        "chancellor",
+        "king",
+        "queen",
+        "prince",
+        "princess",
+        "senator",
+        "sen.",
+        "governor",
+        "gov.",
+        "mayor",
+        "ambassador",
+        "counterpart",
+        "chairman",
+        "ceo",
+        "pope",
+        "spokesman",
+        "spokeswoman",
+        "mr.",
+        "mrs.",
+        "ms.",
+        "dr.",
+        "prof.",
+        "emperor",
+        "minister",
+        "secretary",
+        "general",
+        "gen.",
+        "judge",
+        "coach",
     ];
     tok.len() <= 12 && STRONG.iter().any(|t| t.eq_ignore_ascii_case(tok))
 }
@@ -64,7 +93,8 @@ pub fn clean_span(
         let mut k = en - 2;
         let mut found = None;
         while k > st {
-            if is_inner_title(t(k)) && capitalised(t(k + 1)) && !t(k - 1).eq_ignore_ascii_case("of") {
+            if is_inner_title(t(k)) && capitalised(t(k + 1)) && !t(k - 1).eq_ignore_ascii_case("of")
+            {
                 found = Some(k);
                 break;
             }
@@ -78,7 +108,10 @@ pub fn clean_span(
             }
             if le > st {
                 let left = text
-                    .get(toks.get(st).map_or(0, |x| x.byte_start)..toks.get(le - 1).map_or(0, |x| x.byte_end))
+                    .get(
+                        toks.get(st).map_or(0, |x| x.byte_start)
+                            ..toks.get(le - 1).map_or(0, |x| x.byte_end),
+                    )
                     .unwrap_or("");
                 let lk = aliases.get(left).map(|a| a.1);
                 let lkind = if le - st == 1 && is_nationality(left) {
@@ -119,15 +152,13 @@ pub fn clean_span(
     }
 }
 
-fn propagate_single() -> bool {
-    std::env::var_os("NER_NO_SINGLE").is_none()
-}
-
 fn eq_seq(text: &str, toks: &[Token], at: usize, seq: &[usize]) -> bool {
-    seq.iter().enumerate().all(|(k, &j)| match (toks.get(at + k), toks.get(j)) {
-        (Some(a), Some(b)) => a.text(text) == b.text(text),
-        _ => false,
-    })
+    seq.iter()
+        .enumerate()
+        .all(|(k, &j)| match (toks.get(at + k), toks.get(j)) {
+            (Some(a), Some(b)) => a.text(text) == b.text(text),
+            _ => false,
+        })
 }
 
 /// Document-level propagation; `spans` must be sorted by start and non-overlapping.
@@ -136,9 +167,36 @@ pub fn propagate(text: &str, toks: &[Token], spans: &mut Vec<Span>) {
         return;
     }
     let t = |i: usize| toks.get(i).map_or("", |x| x.text(text));
-    // Names to propagate: (token indices of one occurrence, type).
-    let mut names: Vec<(Vec<usize>, EntityType)> = Vec::new();
-    let mut per_parts: Vec<usize> = Vec::new();
+    // Words of multi-word PER names.
+    let mut per_parts: HashSet<&str> = HashSet::new();
+    for s in spans.iter() {
+        let len = s.end_tok - s.start_tok;
+        if s.kind == EntityType::PER && len >= 2 {
+            for j in [s.start_tok, s.end_tok - 1] {
+                let w = t(j);
+                if w.chars().count() >= 2
+                    && capitalised(w)
+                    && !is_nationality(w)
+                    && w.chars()
+                        .all(|c| c.is_alphabetic() || c == '-' || c == '\'')
+                {
+                    per_parts.insert(w);
+                }
+            }
+        }
+    }
+    // Retype single-token non-PER spans equal to a PER part.
+    for s in spans.iter_mut() {
+        if s.end_tok - s.start_tok == 1
+            && s.kind != EntityType::PER
+            && !is_nationality(t(s.start_tok))
+            && per_parts.contains(t(s.start_tok))
+        {
+            s.kind = EntityType::PER;
+        }
+    }
+    // Names to propagate, by first word: (token indices of one occurrence, type).
+    let mut names: HashMap<&str, Vec<(Vec<usize>, EntityType)>> = HashMap::new();
     for s in spans.iter() {
         let len = s.end_tok - s.start_tok;
         let single_ok = len == 1 && {
@@ -147,26 +205,18 @@ pub fn propagate(text: &str, toks: &[Token], spans: &mut Vec<Span>) {
                 && capitalised(w)
                 && !is_nationality(w)
                 && s.kind != EntityType::MISC
-                && w.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '.')
+                && w.chars()
+                    .all(|c| c.is_alphanumeric() || c == '-' || c == '.')
                 && !toks.get(s.start_tok).is_some_and(|x| x.line_start)
         };
-        if len >= 2 || (single_ok && propagate_single()) {
+        if len >= 2 || single_ok {
             let idx: Vec<usize> = (s.start_tok..s.end_tok).collect();
-            if !names.iter().any(|(n, _)| n.len() == idx.len() && eq_seq(text, toks, idx[0], n)) {
-                names.push((idx, s.kind));
-            }
-        }
-        if s.kind == EntityType::PER && len >= 2 {
-            for j in [s.start_tok, s.end_tok - 1] {
-                let w = t(j);
-                if w.chars().count() >= 2
-                    && capitalised(w)
-                    && !is_nationality(w)
-                    && w.chars().all(|c| c.is_alphabetic() || c == '-' || c == '\'')
-                    && !per_parts.iter().any(|&p| t(p) == w)
-                {
-                    per_parts.push(j);
-                }
+            let list = names.entry(t(s.start_tok)).or_default();
+            if !list
+                .iter()
+                .any(|(n, _)| n.len() == idx.len() && eq_seq(text, toks, s.start_tok, n))
+            {
+                list.push((idx, s.kind));
             }
         }
     }
@@ -180,15 +230,6 @@ pub fn propagate(text: &str, toks: &[Token], spans: &mut Vec<Span>) {
             *c = true;
         }
     }
-    // Retype single-token non-PER spans equal to a PER part.
-    for s in spans.iter_mut() {
-        if s.end_tok - s.start_tok == 1
-            && matches!(s.kind, EntityType::ORG | EntityType::LOC)
-            && per_parts.iter().any(|&p| t(p) == t(s.start_tok))
-        {
-            s.kind = EntityType::PER;
-        }
-    }
     let mut added = Vec::new();
     let mut i = 0;
     while i < toks.len() {
@@ -196,31 +237,37 @@ pub fn propagate(text: &str, toks: &[Token], spans: &mut Vec<Span>) {
             i += 1;
             continue;
         }
-        let mut matched = false;
-        // longest multi-word name first
+        // longest name first
         let mut best: Option<(usize, EntityType)> = None;
-        for (n, kind) in &names {
-            let l = n.len();
-            if best.is_some_and(|(bl, _)| bl >= l) {
-                continue;
-            }
-            if i + l <= toks.len()
-                && (i..i + l).all(|j| !covered.get(j).copied().unwrap_or(true))
-                && eq_seq(text, toks, i, n)
-            {
-                best = Some((l, *kind));
+        if let Some(list) = names.get(t(i)) {
+            for (n, kind) in list {
+                let l = n.len();
+                if best.is_some_and(|(bl, _)| bl >= l) {
+                    continue;
+                }
+                if i + l <= toks.len()
+                    && (i..i + l).all(|j| !covered.get(j).copied().unwrap_or(true))
+                    && eq_seq(text, toks, i, n)
+                {
+                    best = Some((l, *kind));
+                }
             }
         }
         if let Some((l, kind)) = best {
-            added.push(Span { start_tok: i, end_tok: i + l, kind });
+            added.push(Span {
+                start_tok: i,
+                end_tok: i + l,
+                kind,
+            });
             i += l;
-            matched = true;
-        } else if per_parts.iter().any(|&p| t(p) == t(i)) {
-            added.push(Span { start_tok: i, end_tok: i + 1, kind: EntityType::PER });
+        } else if per_parts.contains(t(i)) {
+            added.push(Span {
+                start_tok: i,
+                end_tok: i + 1,
+                kind: EntityType::PER,
+            });
             i += 1;
-            matched = true;
-        }
-        if !matched {
+        } else {
             i += 1;
         }
     }
@@ -231,12 +278,62 @@ pub fn propagate(text: &str, toks: &[Token], spans: &mut Vec<Span>) {
 }
 
 const MONTHS_DAYS: &[&str] = &[
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep",
-    "Sept", "Oct", "Nov", "Dec", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
-    "Saturday", "Sunday", "Spring", "Summer", "Autumn", "Fall", "Winter", "In", "By", "Since",
-    "The", "In", "Of", "From", "Until", "Before", "After", "During", "And", "FY", "Q1", "Q2",
-    "Q3", "Q4", "Class", "Vintage", "Copyright",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+    "Jan",
+    "Feb",
+    "Mar",
+    "Apr",
+    "Jun",
+    "Jul",
+    "Aug",
+    "Sep",
+    "Sept",
+    "Oct",
+    "Nov",
+    "Dec",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+    "Spring",
+    "Summer",
+    "Autumn",
+    "Fall",
+    "Winter",
+    "In",
+    "By",
+    "Since",
+    "The",
+    "In",
+    "Of",
+    "From",
+    "Until",
+    "Before",
+    "After",
+    "During",
+    "And",
+    "FY",
+    "Q1",
+    "Q2",
+    "Q3",
+    "Q4",
+    "Class",
+    "Vintage",
+    "Copyright",
 ];
 
 fn is_year(tok: &str) -> bool {
@@ -279,10 +376,18 @@ pub fn year_events(text: &str, toks: &[Token], spans: &mut Vec<Span>) {
         while st > 0 {
             let w = t(st - 1);
             let prev_end = spans.get(si.wrapping_sub(1)).map_or(0, |s| s.end_tok);
-            if st - 1 < prev_end || spans.get(si).is_some_and(|s| s.start_tok <= st - 1 && s.end_tok > st - 1) {
+            if st - 1 < prev_end
+                || spans
+                    .get(si)
+                    .is_some_and(|s| s.start_tok < st && s.end_tok >= st)
+            {
                 break;
             }
-            if capitalised(w) && w.chars().all(|c| c.is_alphanumeric() || c == '-') && !MONTHS_DAYS.contains(&w) && !toks.get(st - 1).is_some_and(|x| x.line_start) {
+            if capitalised(w)
+                && w.chars().all(|c| c.is_alphanumeric() || c == '-')
+                && !MONTHS_DAYS.contains(&w)
+                && !toks.get(st - 1).is_some_and(|x| x.line_start)
+            {
                 st -= 1;
             } else {
                 break;
@@ -292,7 +397,11 @@ pub fn year_events(text: &str, toks: &[Token], spans: &mut Vec<Span>) {
             }
         }
         if st < i {
-            add.push(Span { start_tok: st, end_tok: i + 1, kind: EntityType::MISC });
+            add.push(Span {
+                start_tok: st,
+                end_tok: i + 1,
+                kind: EntityType::MISC,
+            });
         }
         i += 1;
     }
@@ -304,8 +413,17 @@ pub fn year_events(text: &str, toks: &[Token], spans: &mut Vec<Span>) {
 
 /// Last words that make a name an event (MISC): "Eastern Economic Forum", "G20 Summit".
 const EVENT_HEADS: &[&str] = &[
-    "Forum", "Summit", "Games", "Olympics", "Cup", "Championship", "Championships", "Festival",
-    "Expo", "Marathon", "Prix",
+    "Forum",
+    "Summit",
+    "Games",
+    "Olympics",
+    "Cup",
+    "Championship",
+    "Championships",
+    "Festival",
+    "Expo",
+    "Marathon",
+    "Prix",
 ];
 
 /// Retypes ORG/LOC spans whose last word is an event head as MISC.
@@ -326,6 +444,14 @@ pub fn event_heads(text: &str, toks: &[Token], spans: &mut [Span]) {
 pub fn alias_matches(text: &str, toks: &[Token], aliases: &Aliases, spans: &mut Vec<Span>) {
     let t = |i: usize| toks.get(i).map_or("", |x| x.text(text));
     let mut add: Vec<Span> = Vec::new();
+    // token -> index of the span covering it
+    let mut owner = vec![u32::MAX; toks.len()];
+    for (k, sp) in spans.iter().enumerate() {
+        for o in owner.iter_mut().take(sp.end_tok).skip(sp.start_tok) {
+            *o = k as u32;
+        }
+    }
+    let mut removed = vec![false; spans.len()];
     let mut i = 0;
     while i < toks.len() {
         let Some(cands) = aliases.phrases_from(t(i)) else {
@@ -348,18 +474,54 @@ pub fn alias_matches(text: &str, toks: &[Token], aliases: &Aliases, spans: &mut 
         };
         let (s, e) = (i, i + l);
         // all-caps context check: the neighbours are all-caps words too
-        let caps = |w: &str| w.chars().any(|c| c.is_alphabetic()) && !w.chars().any(|c| c.is_lowercase());
-        let upper_ctx = (s > 0 && caps(t(s - 1)) && t(s - 1).len() > 1) || (e < toks.len() && caps(t(e)) && t(e).len() > 1);
+        let caps =
+            |w: &str| w.chars().any(|c| c.is_alphabetic()) && !w.chars().any(|c| c.is_lowercase());
+        let upper_ctx = (s > 0 && caps(t(s - 1)) && t(s - 1).len() > 1)
+            || (e < toks.len() && caps(t(e)) && t(e).len() > 1);
         // Must not cross a span partially; may contain spans.
-        let crossing = spans.iter().any(|sp| {
-            sp.start_tok < e && sp.end_tok > s && !(sp.start_tok >= s && sp.end_tok <= e)
-        });
-        let contained_only_self = spans.iter().any(|sp| sp.start_tok == s && sp.end_tok == e);
-        if !crossing && !contained_only_self && !upper_ctx {
-            spans.retain(|sp| !(sp.start_tok >= s && sp.end_tok <= e));
-            add.push(Span { start_tok: s, end_tok: e, kind });
+        let mut crossing = false;
+        let mut same = None;
+        for j in s..e {
+            if let Some(&k) = owner.get(j) {
+                if let Some(sp) = spans.get(k as usize) {
+                    if k != u32::MAX && !removed.get(k as usize).copied().unwrap_or(true) {
+                        if sp.start_tok == s && sp.end_tok == e {
+                            same = Some(k as usize);
+                        } else if sp.start_tok < s || sp.end_tok > e {
+                            crossing = true;
+                        }
+                    }
+                }
+            }
+        }
+        if let Some(k) = same {
+            // the alias table is authoritative for the type of its matchable phrases
+            if let Some(sp) = spans.get_mut(k) {
+                sp.kind = kind;
+            }
+        } else if !crossing && !upper_ctx {
+            for j in s..e {
+                if let Some(&k) = owner.get(j) {
+                    if let Some(r) = removed.get_mut(k as usize) {
+                        *r = true;
+                    }
+                }
+            }
+            add.push(Span {
+                start_tok: s,
+                end_tok: e,
+                kind,
+            });
         }
         i = e;
+    }
+    if removed.iter().any(|&r| r) {
+        let mut k = 0;
+        spans.retain(|_| {
+            let keep = !removed.get(k).copied().unwrap_or(false);
+            k += 1;
+            keep
+        });
     }
     if !add.is_empty() {
         spans.extend(add);

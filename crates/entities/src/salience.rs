@@ -17,7 +17,9 @@ fn contains_word(hay: &str, needle: &str) -> bool {
         let e = s + needle.len();
         let before = hay.get(..s).and_then(|h| h.chars().next_back());
         let after = hay.get(e..).and_then(|h| h.chars().next());
-        if !before.is_some_and(|c| c.is_alphanumeric()) && !after.is_some_and(|c| c.is_alphanumeric()) {
+        if !before.is_some_and(|c| c.is_alphanumeric())
+            && !after.is_some_and(|c| c.is_alphanumeric())
+        {
             return true;
         }
         from = s + needle.len().max(1);
@@ -36,7 +38,12 @@ pub fn entities(
     let text_chars = text.chars().count();
     let lead = (text_chars * 15 / 100).max(600);
     let mut scored: Vec<(f64, usize, Entity)> = Vec::with_capacity(groups.len());
-    for Group { name, kind, members } in groups {
+    for Group {
+        name,
+        kind,
+        members,
+    } in groups
+    {
         let mut score = 0.0;
         let mut mentions = Vec::with_capacity(members.len());
         let mut first = usize::MAX;
@@ -85,7 +92,11 @@ pub fn entities(
     scored
         .into_iter()
         .map(|(s, _, mut e)| {
-            e.salience = if max > 0.0 { ((s / max) * 1000.0).round() / 1000.0 } else { 0.0 };
+            e.salience = if max > 0.0 {
+                ((s / max) * 1000.0).round() / 1000.0
+            } else {
+                0.0
+            };
             e
         })
         .collect()

@@ -45,11 +45,16 @@ const TITLE_ABBREVIATIONS: &[&str] = &[
 ];
 
 fn eq_ascii_ci(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).all(|(x, y)| x.to_ascii_lowercase() == y)
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .all(|(x, y)| x.to_ascii_lowercase() == y)
 }
 
 fn is_abbreviation(word_without_period: &str) -> bool {
-    ABBREVIATIONS.iter().any(|a| eq_ascii_ci(word_without_period, a))
+    ABBREVIATIONS
+        .iter()
+        .any(|a| eq_ascii_ci(word_without_period, a))
 }
 
 /// Whether `tok` (including its final period) is a title abbreviation such as `Mr.`.
@@ -103,9 +108,8 @@ pub fn tokenize(text: &str, out: &mut Vec<Token>, sentences: &mut Vec<usize>) {
     out.clear();
     sentences.clear();
     let mut chunk_start: Option<(usize, usize)> = None; // (byte, char)
-    let mut char_idx = 0usize;
     let mut pending_line = true;
-    for (b, c) in text.char_indices() {
+    for (char_idx, (b, c)) in text.char_indices().enumerate() {
         if c.is_whitespace() {
             if let Some((bs, cs)) = chunk_start.take() {
                 split_chunk(text, bs, b, cs, pending_line, out);
@@ -117,7 +121,6 @@ pub fn tokenize(text: &str, out: &mut Vec<Token>, sentences: &mut Vec<usize>) {
         } else if chunk_start.is_none() {
             chunk_start = Some((b, char_idx));
         }
-        char_idx += 1;
     }
     if let Some((bs, cs)) = chunk_start.take() {
         split_chunk(text, bs, text.len(), cs, pending_line, out);
@@ -235,10 +238,8 @@ fn split_rec(s: &str, bs: usize, cs: usize, out: &mut Vec<Token>) {
 }
 
 fn emit_chars(s: &str, bs: usize, cs: usize, out: &mut Vec<Token>) {
-    let mut c_i = cs;
-    for (b, c) in s.char_indices() {
+    for (c_i, (b, c)) in (cs..).zip(s.char_indices()) {
         push(out, bs + b, bs + b + c.len_utf8(), c_i, c_i + 1);
-        c_i += 1;
     }
 }
 
@@ -342,13 +343,16 @@ fn split_sentences(text: &str, toks: &[Token], sentences: &mut Vec<usize>) {
         let cur = toks[i];
         let prev = toks[i - 1].text(text);
         let mut boundary = cur.line_start;
-        if !boundary {
-            if is_sentence_end_token(prev) {
+        if !boundary && is_sentence_end_token(prev) {
+            {
                 // skip closing quotes/brackets after the end mark
                 let mut j = i;
                 while j < toks.len() {
                     let t = toks[j].text(text);
-                    if t.chars().count() == 1 && t.chars().all(|c| matches!(c, '"' | '\'' | '”' | '’' | ')' | ']' | '»')) {
+                    if t.chars().count() == 1
+                        && t.chars()
+                            .all(|c| matches!(c, '"' | '\'' | '”' | '’' | ')' | ']' | '»'))
+                    {
                         j += 1;
                     } else {
                         break;
@@ -403,7 +407,17 @@ mod tests {
     fn hyphens_urls_dashes() {
         assert_eq!(
             toks("Sino-Russian ties—strong (see www.scmp.com/x)."),
-            vec!["Sino-Russian", "ties", "—", "strong", "(", "see", "www.scmp.com/x", ")", "."]
+            vec![
+                "Sino-Russian",
+                "ties",
+                "—",
+                "strong",
+                "(",
+                "see",
+                "www.scmp.com/x",
+                ")",
+                "."
+            ]
         );
     }
 

@@ -5,6 +5,8 @@
 //! iteration orders are fixed, and floating-point sums run in a fixed order, so the same inputs
 //! and seed give a byte-identical model file.
 
+#![allow(clippy::needless_range_loop)] // index loops over label arrays read best here
+
 use crate::features::{case_context, mark_gazetteer, tok_info, token_features, MAX_FEATS};
 use crate::lexicon::Lexicon;
 use crate::model::{allowed, allowed_end, bucket, label, Pos, Tagger, N_LABELS, TYPES};
@@ -158,11 +160,11 @@ impl Default for Options {
         Options {
             bits: 20,
             epochs: 10,
-            seed: 7,
-            p_upper: 0.05,
-            p_lower: 0.05,
-            p_title: 0.03,
-            mix: 1,
+            seed: 1,
+            p_upper: 0.1,
+            p_lower: 0.15,
+            p_title: 0.05,
+            mix: 3,
         }
     }
 }
@@ -204,12 +206,20 @@ pub fn augment(sents: &[Sentence], opt: &Options, rng: &mut Rng) -> Vec<Sentence
                 labels: s.labels.clone(),
             });
         } else if r < opt.p_upper + opt.p_lower + opt.p_title {
-            const SMALL: &[&str] = &["a", "an", "the", "of", "and", "or", "in", "on", "at", "to", "for"];
+            const SMALL: &[&str] = &[
+                "a", "an", "the", "of", "and", "or", "in", "on", "at", "to", "for",
+            ];
             out.push(Sentence {
                 tokens: s
                     .tokens
                     .iter()
-                    .map(|w| if SMALL.contains(&w.as_str()) { w.clone() } else { title_case(w) })
+                    .map(|w| {
+                        if SMALL.contains(&w.as_str()) {
+                            w.clone()
+                        } else {
+                            title_case(w)
+                        }
+                    })
                     .collect(),
                 labels: s.labels.clone(),
             });
@@ -221,7 +231,12 @@ pub fn augment(sents: &[Sentence], opt: &Options, rng: &mut Rng) -> Vec<Sentence
 /// Feature buckets of every token of a sentence: (flat buckets, per-token end offsets).
 pub fn sentence_buckets(s: &Sentence, lex: &Lexicon, bits: u32) -> (Vec<u32>, Vec<u32>) {
     let mut infos: Vec<_> = s.tokens.iter().map(|t| tok_info(t, lex)).collect();
-    mark_gazetteer(lex, s.tokens.len(), |j| s.tokens.get(j).map_or("", |t| t.as_str()), &mut infos);
+    mark_gazetteer(
+        lex,
+        s.tokens.len(),
+        |j| s.tokens.get(j).map_or("", |t| t.as_str()),
+        &mut infos,
+    );
     let ctx = case_context(&infos);
     let mut fs = [0u64; MAX_FEATS];
     let mut flat = Vec::with_capacity(s.tokens.len() * 48);
@@ -294,7 +309,12 @@ fn viterbi_f64(scores: &[f64], trans: &[f64], n: usize, out: &mut Vec<u8>) {
 /// With `opt.mix > 1`, trains `mix` models with seeds `seed, seed + 1, …` and averages their
 /// (averaged) weights before quantising: parameter mixing, which lowers the variance that the
 /// shuffling order and the augmentation sample cause.
-pub fn train(sents: &[Sentence], lex: &Lexicon, opt: &Options, log: &mut dyn FnMut(String)) -> Tagger {
+pub fn train(
+    sents: &[Sentence],
+    lex: &Lexicon,
+    opt: &Options,
+    log: &mut dyn FnMut(String),
+) -> Tagger {
     let k = opt.mix.max(1);
     let mut sum_w: Vec<f32> = Vec::new();
     let mut sum_t: Vec<f64> = Vec::new();
@@ -328,7 +348,10 @@ pub fn train(sents: &[Sentence], lex: &Lexicon, opt: &Options, log: &mut dyn FnM
     }
     let scale = if max > 0.0 { 32000.0 / max } else { 1.0 };
     let weights: Vec<i16> = sum_w.iter().map(|x| (x * scale).round() as i16).collect();
-    let trans: Vec<i32> = sum_t.iter().map(|x| (x * scale as f64).round() as i32).collect();
+    let trans: Vec<i32> = sum_t
+        .iter()
+        .map(|x| (x * scale as f64).round() as i32)
+        .collect();
     Tagger {
         bits: opt.bits,
         weights,
@@ -337,10 +360,18 @@ pub fn train(sents: &[Sentence], lex: &Lexicon, opt: &Options, log: &mut dyn FnM
 }
 
 /// One perceptron run; returns the averaged emission and transition weights.
-fn train_one(sents: &[Sentence], lex: &Lexicon, opt: &Options, log: &mut dyn FnMut(String)) -> (Vec<f32>, Vec<f64>) {
+fn train_one(
+    sents: &[Sentence],
+    lex: &Lexicon,
+    opt: &Options,
+    log: &mut dyn FnMut(String),
+) -> (Vec<f32>, Vec<f64>) {
     let mut rng = Rng::new(opt.seed);
     let data = augment(sents, opt, &mut rng);
-    let feats: Vec<(Vec<u32>, Vec<u32>)> = data.iter().map(|s| sentence_buckets(s, lex, opt.bits)).collect();
+    let feats: Vec<(Vec<u32>, Vec<u32>)> = data
+        .iter()
+        .map(|s| sentence_buckets(s, lex, opt.bits))
+        .collect();
     let buckets = 1usize << opt.bits;
     let nt = (N_LABELS + 1) * N_LABELS;
     let mut w = vec![0f32; buckets * N_LABELS];

@@ -22,8 +22,10 @@ fn forms(e: &Entity) -> Vec<&str> {
 
 #[test]
 fn titles_outside_person_spans_and_short_forms_join() {
-    let ents = run("Chinese President Xi Jinping met Russian President Vladimir Putin in Moscow on Monday. \
-                    Xi said the talks were fruitful, and Putin agreed.");
+    let ents = run(
+        "Chinese President Xi Jinping met Russian President Vladimir Putin in Moscow on Monday. \
+                    Xi said the talks were fruitful, and Putin agreed.",
+    );
     let xi = find(&ents, "Xi Jinping");
     assert_eq!(xi.kind, EntityType::PER);
     assert_eq!(forms(xi), vec!["Xi Jinping", "Xi"]);
@@ -31,13 +33,18 @@ fn titles_outside_person_spans_and_short_forms_join() {
     assert_eq!(putin.kind, EntityType::PER);
     assert_eq!(forms(putin), vec!["Vladimir Putin", "Putin"]);
     assert_eq!(find(&ents, "Moscow").kind, EntityType::LOC);
-    assert!(ents.iter().all(|e| !e.name.contains("President")), "{ents:#?}");
+    assert!(
+        ents.iter().all(|e| !e.name.contains("President")),
+        "{ents:#?}"
+    );
 }
 
 #[test]
 fn possessives_outside_and_aliases() {
-    let ents = run("Russia's economy grew while the US and the U.S. Treasury argued. \
-                    The United States said Russia's claims were false.");
+    let ents = run(
+        "Russia's economy grew while the US and the U.S. Treasury argued. \
+                    The United States said Russia's claims were false.",
+    );
     let russia = find(&ents, "Russia");
     assert_eq!(russia.kind, EntityType::LOC);
     assert!(forms(russia).iter().all(|f| *f == "Russia"));
@@ -49,8 +56,10 @@ fn possessives_outside_and_aliases() {
 
 #[test]
 fn trump_short_form() {
-    let ents = run("US President Donald Trump criticised the deal. Trump said on Twitter that the \
-                    agreement was unfair to American workers.");
+    let ents = run(
+        "US President Donald Trump criticised the deal. Trump said on Twitter that the \
+                    agreement was unfair to American workers.",
+    );
     let t = find(&ents, "Donald Trump");
     assert_eq!(t.kind, EntityType::PER);
     assert_eq!(forms(t), vec!["Donald Trump", "Trump"]);

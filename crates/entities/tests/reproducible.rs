@@ -23,7 +23,10 @@ fn root() -> PathBuf {
 }
 
 fn sha(b: &[u8]) -> String {
-    Sha256::digest(b).iter().map(|x| format!("{x:02x}")).collect()
+    Sha256::digest(b)
+        .iter()
+        .map(|x| format!("{x:02x}"))
+        .collect()
 }
 
 fn tiny(seed: u64) -> Vec<u8> {
@@ -77,7 +80,10 @@ fn manifest() -> Vec<(String, String)> {
 #[test]
 fn shipped_model_matches_manifest() {
     let m = manifest();
-    let model = m.iter().find(|(_, p)| p == "models/ner-model.bin.gz").expect("model line");
+    let model = m
+        .iter()
+        .find(|(_, p)| p == "models/ner-model.bin.gz")
+        .expect("model line");
     assert_eq!(sha(EMBEDDED_MODEL), model.0);
     let shared = root().join("../shared/corpora/ner-dev");
     if !shared.exists() {

@@ -9,10 +9,10 @@ use news_enricher_entities::{Entity, EntityType, Input, Recognizer};
 fn seed_text() -> Option<String> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/seeds");
     let entries = std::fs::read_dir(&dir).ok()?;
-    let path = entries
-        .filter_map(|e| e.ok())
-        .map(|e| e.path())
-        .find(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("000_")))?;
+    let path = entries.filter_map(|e| e.ok()).map(|e| e.path()).find(|p| {
+        p.file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with("000_"))
+    })?;
     std::fs::read_to_string(path).ok()
 }
 
@@ -71,26 +71,56 @@ fn seed_article_entities() {
     check("Vladimir Putin", &[PER], &["Vladimir Putin", "Putin"]);
     check("Donald Trump", &[PER], &["Donald Trump"]);
     check("Sergei Skripal", &[PER], &["Sergei Skripal"]);
-    for loc in ["China", "Russia", "Vladivostok", "Mongolia", "Moscow", "Beijing"] {
+    for loc in [
+        "China",
+        "Russia",
+        "Vladivostok",
+        "Mongolia",
+        "Moscow",
+        "Beijing",
+    ] {
         check(loc, &[LOC], &[loc]);
     }
     check("United States", &[LOC], &["US"]);
     check("Washington", &[LOC, ORG], &["Washington"]);
     check("CCTV", &[ORG], &["CCTV"]);
     check("Kremlin", &[ORG], &["Kremlin"]);
-    check("Eastern Economic Forum", &[MISC], &["Eastern Economic Forum"]);
+    check(
+        "Eastern Economic Forum",
+        &[MISC],
+        &["Eastern Economic Forum"],
+    );
     check("Vostok 2018", &[MISC], &["Vostok 2018"]);
-    for n in ["Chinese", "Russian", "Sino-Russian", "Russian-Chinese", "Soviet", "British"] {
+    for n in [
+        "Chinese",
+        "Russian",
+        "Sino-Russian",
+        "Russian-Chinese",
+        "Soviet",
+        "British",
+    ] {
         check(n, &[MISC], &[n]);
     }
     // Not entities.
-    for bad in ["Advertisement", "Reading Time", "Why", "Last", "Putin acknowledged Xi"] {
-        if ents.iter().any(|e| e.mentions.iter().any(|m| m.text == bad)) {
+    for bad in [
+        "Advertisement",
+        "Reading Time",
+        "Why",
+        "Last",
+        "Putin acknowledged Xi",
+    ] {
+        if ents
+            .iter()
+            .any(|e| e.mentions.iter().any(|m| m.text == bad))
+        {
             missing.push(format!("{bad:?} must not be an entity"));
         }
     }
     assert!(missing.is_empty(), "{missing:#?}\n{ents:#?}");
     // Salience: the two leaders lead.
     let top: Vec<&str> = ents.iter().take(2).map(|e| e.name.as_str()).collect();
-    assert!(top.contains(&"Xi Jinping") && top.contains(&"Vladimir Putin"), "{top:?}");
+    assert!(
+        top.contains(&"Xi Jinping") && top.contains(&"Vladimir Putin"),
+        "{top:?}"
+    );
 }

@@ -46,7 +46,11 @@ fn parse<T: std::str::FromStr>(args: &[String], name: &str, default: T) -> Resul
 
 fn load_train(spec: &str) -> Result<Vec<Sentence>, String> {
     let (spec, reps) = match spec.rsplit_once('*') {
-        Some((s, n)) => (s, n.parse::<usize>().map_err(|_| format!("bad repeat in {spec}"))?),
+        Some((s, n)) => (
+            s,
+            n.parse::<usize>()
+                .map_err(|_| format!("bad repeat in {spec}"))?,
+        ),
         None => (spec, 1),
     };
     let (path, range) = match spec.rsplit_once('@') {
@@ -101,7 +105,8 @@ fn cmd_train(args: &[String]) -> Result<(), String> {
     }
     eprintln!("options: {opt:?}");
     let t0 = std::time::Instant::now();
-    let tagger = news_enricher_entities::train::train(&sents, &lex, &opt, &mut |l| eprintln!("{l}"));
+    let tagger =
+        news_enricher_entities::train::train(&sents, &lex, &opt, &mut |l| eprintln!("{l}"));
     let bytes = model::io::write(&tagger, &lex)?;
     std::fs::write(&out, &bytes).map_err(|e| format!("{out}: {e}"))?;
     eprintln!(
@@ -130,7 +135,12 @@ fn cmd_eval(args: &[String]) -> Result<(), String> {
     for d in &docs {
         let doc_text = d
             .iter()
-            .map(|s| s.iter().map(|(w, _)| w.as_str()).collect::<Vec<_>>().join(" "))
+            .map(|s| {
+                s.iter()
+                    .map(|(w, _)| w.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
             .collect::<Vec<_>>()
             .join(" ");
         ntok += d.iter().map(|s| s.len()).sum::<usize>();
@@ -142,7 +152,9 @@ fn cmd_eval(args: &[String]) -> Result<(), String> {
         let mut spans = Vec::new();
         for e in &ents {
             for m in &e.mentions {
-                spans.push(serde_json::json!({"start": m.start, "end": m.end, "label": e.kind.as_str()}));
+                spans.push(
+                    serde_json::json!({"start": m.start, "end": m.end, "label": e.kind.as_str()}),
+                );
             }
         }
         let line = serde_json::json!({"text": doc_text, "entities": spans});
