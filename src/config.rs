@@ -19,6 +19,15 @@ pub const DEFAULT_TOML: &str = include_str!("../config/default.toml");
 /// Prefix of environment overrides; sections and keys are separated by `__`.
 pub const ENV_PREFIX: &str = "NEWS_ENRICHER__";
 
+/// librdkafka properties the delivery guarantees depend on; the worker sets them itself.
+pub const RESERVED_PROPERTIES: [&str; 5] = [
+    "enable.auto.commit",
+    "enable.auto.offset.store",
+    "enable.idempotence",
+    "transactional.id",
+    "isolation.level",
+];
+
 /// Everything the worker can be told. See `config/default.toml` for each key's meaning.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -52,6 +61,9 @@ pub struct KafkaConfig {
     pub ssl_ca_location: String,
     pub ssl_certificate_location: String,
     pub ssl_key_location: String,
+    /// librdkafka statistics interval: consumer lag and producer connection state are read
+    /// from the statistics. 0 disables them (and the lag metric).
+    pub statistics_interval_ms: u64,
     /// librdkafka properties passed to both consumer and producer, verbatim.
     pub properties: BTreeMap<String, String>,
     /// librdkafka properties for the consumer only.
@@ -161,6 +173,9 @@ pub struct LimitsConfig {
 pub struct PipelineConfig {
     /// Threads for the CPU-heavy stages; 0 means one per core.
     pub compute_threads: usize,
+    /// Longest time one article may spend in the pipeline before the worker gives up on it
+    /// and dead-letters it (`internal`); 0 means no limit.
+    pub timeout_ms: u64,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -311,6 +326,31 @@ impl Config {
         if self.admin.listen.parse::<std::net::SocketAddr>().is_err() {
             return invalid("admin.listen", "must be an address such as 0.0.0.0:9464");
         }
+        for (key, table) in [
+            ("kafka.properties", &self.kafka.properties),
+            ("kafka.consumer_properties", &self.kafka.consumer_properties),
+            ("kafka.producer_properties", &self.kafka.producer_properties),
+        ] {
+            if let Some(reserved) = table
+                .keys()
+                .find(|k| RESERVED_PROPERTIES.contains(&k.as_str()))
+            {
+                return invalid(
+                    key,
+                    format!(
+                        "`{reserved}` is set by the worker from delivery.mode; it cannot be overridden"
+                    ),
+                );
+            }
+        }
+        if self.delivery.mode == DeliveryMode::ExactlyOnce
+            && self.delivery.produce_timeout_ms > self.delivery.transaction_timeout_ms
+        {
+            return invalid(
+                "delivery.produce_timeout_ms",
+                "must not exceed delivery.transaction_timeout_ms in exactly-once mode",
+            );
+        }
         let sasl = matches!(
             self.kafka.security_protocol,
             SecurityProtocol::SaslPlaintext | SecurityProtocol::SaslSsl
@@ -349,6 +389,7 @@ impl Config {
 }
 
 #[cfg(test)]
+#[allow(clippy::result_large_err)] // figment::Jail's closures return figment::Error
 mod tests {
     use super::*;
 
@@ -455,5 +496,29 @@ mod tests {
             assert!(!serde_json::to_string(&c).unwrap().contains("hunter2"));
             Ok(())
         });
+    }
+
+    #[test]
+    fn reserved_librdkafka_properties_are_rejected() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file(
+                "c.toml",
+                "[kafka.consumer_properties]\n\"enable.auto.commit\" = \"true\"\n",
+            )?;
+            let err = Config::load(Some(Path::new("c.toml")))
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains("kafka.consumer_properties"), "{err}");
+            assert!(err.contains("enable.auto.commit"), "{err}");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn worker_keys_have_defaults() {
+        let c = Config::defaults().unwrap();
+        assert_eq!(c.kafka.statistics_interval_ms, 5000);
+        assert_eq!(c.pipeline.timeout_ms, 10000);
+        assert!(c.delivery.drain_timeout_ms < c.kafka.session_timeout_ms);
     }
 }

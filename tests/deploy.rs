@@ -220,6 +220,14 @@ fn dockerfile_is_multistage_cached_slim_nonroot_with_healthcheck() {
         .expect("numeric UID, so runAsNonRoot can verify it");
     assert!(uid >= 1000, "non-root UID, got {uid}");
     assert!(runtime.contains("HEALTHCHECK"));
+    // Environment beats config files: an ENV default in the image would override the chart's
+    // ConfigMap.
+    assert!(
+        !lines
+            .iter()
+            .any(|l| l.starts_with("ENV") && l.contains("NEWS_ENRICHER__")),
+        "no NEWS_ENRICHER__ ENV defaults in the image"
+    );
     assert!(runtime.contains("/livez"));
     assert!(runtime.contains("ENTRYPOINT [\"/usr/local/bin/news-enricher\"]"));
     assert!(runtime.contains("CMD [\"run\"]"));
@@ -241,6 +249,7 @@ fn dockerignore_keeps_every_build_input() {
         "crates",
         "config",
         "models",
+        "samples",
         "benches",
         "tests",
         "Cargo.toml",
@@ -2102,4 +2111,111 @@ fn dockerfile_healthcheck_command_passes_against_a_live_worker() {
         w.output()
     );
     assert!(!check(port), "HEALTHCHECK passes with no worker running");
+}
+
+/// docs/operations.md, "Re-enqueue the dead letters after a fix": a worker consuming the
+/// dead-letter topic (own group, another dead-letter topic) turns dead letters into events once
+/// the cause is fixed. The "bug" here: a limit too small for real pages.
+#[test]
+fn live_replay_of_dead_letters_after_a_fix_yields_the_events() {
+    use live::*;
+    let test = "live_replay_of_dead_letters_after_a_fix_yields_the_events";
+    let Some(bootstrap) = bootstrap(test) else {
+        return;
+    };
+    let (input, output, dlq, retry) = (
+        unique("replay-in"),
+        unique("replay-out"),
+        unique("replay-dlq"),
+        unique("replay-retry"),
+    );
+    create_topics(
+        &bootstrap,
+        &[],
+        &[(&input, 1), (&output, 1), (&dlq, 1), (&retry, 1)],
+    );
+    let n = 10;
+    let p = producer(&bootstrap);
+    // Pages of about 3 KB: over the faulty 1 KiB limit, far under the default 10 MiB.
+    let page = |id: &str| -> Vec<u8> {
+        let mut v: serde_json::Value = serde_json::from_slice(&good_input(id)).unwrap();
+        let more = "<p>The council will publish the budget of the bridge in spring.</p>".repeat(30);
+        let html = v["html"]
+            .as_str()
+            .unwrap()
+            .replace("</article>", &format!("{more}</article>"));
+        v["html"] = serde_json::Value::String(html);
+        serde_json::to_vec(&v).unwrap()
+    };
+    for i in 0..n {
+        let id = format!("rp-{i}");
+        let value = page(&id);
+        assert!(value.len() > 2048);
+        produce(&p, &input, &id, &value);
+    }
+    flush(&p);
+
+    // The faulty release: every input is over its limit and dead-lettered as too_large.
+    let group = unique("replay-g");
+    let mut faulty = Worker::start(
+        "replay-faulty",
+        &WorkerSpec {
+            bootstrap: &bootstrap,
+            group: &group,
+            input: &input,
+            output: &output,
+            dead_letter: &dlq,
+            env: vec![(
+                "NEWS_ENRICHER__LIMITS__MAX_MESSAGE_BYTES".into(),
+                "1024".into(),
+            )],
+        },
+    );
+    let reasons = dead_letter_reasons(&bootstrap, &dlq, n);
+    assert_eq!(reasons.len(), n, "{reasons:?}\n{}", faulty.output());
+    assert!(reasons.values().all(|r| r == "too_large"), "{reasons:?}");
+    assert_eq!(
+        faulty.terminate(Duration::from_secs(30)),
+        Some(0),
+        "{}",
+        faulty.output()
+    );
+
+    // The fix (default limit), replaying the dead-letter topic as documented.
+    let mut replay = Worker::start(
+        "replay-fixed",
+        &WorkerSpec {
+            bootstrap: &bootstrap,
+            group: &unique("replay-dlq-g"),
+            input: &dlq,
+            output: &output,
+            dead_letter: &retry,
+            env: vec![],
+        },
+    );
+    let events = collect_outputs(
+        &bootstrap,
+        &[&output],
+        n,
+        Duration::from_secs(60),
+        Duration::from_secs(1),
+    );
+    let missing: Vec<String> = (0..n)
+        .map(|i| format!("rp-{i}"))
+        .filter(|id| !events.contains_key(id))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "no event after the replay for {missing:?}\n{}",
+        replay.output()
+    );
+    let still_failing = collect_outputs(
+        &bootstrap,
+        &[&retry],
+        0,
+        Duration::from_secs(3),
+        Duration::from_secs(2),
+    );
+    assert!(still_failing.is_empty(), "{still_failing:?}");
+    assert_eq!(replay.terminate(Duration::from_secs(30)), Some(0));
 }

@@ -65,6 +65,17 @@ fn three_workers_one_killed_one_added_lose_nothing() {
         started.elapsed().as_secs_f64()
     );
 
+    // Every surviving member took part, the added one included.
+    for w in [&w1, &w3, &w4] {
+        let consumed = metric_sum(&w.metrics(), "news_enricher_messages_consumed_total");
+        println!("worker {}: {consumed} messages consumed", w.name);
+        assert!(
+            consumed > 0.0,
+            "worker {} consumed nothing (news_enricher_messages_consumed_total)",
+            w.name
+        );
+    }
+
     let t = tally(b, &topics, &inputs, false);
     t.print("group (3 workers, 1 SIGKILLed, 1 added)");
     t.assert_complete("group");

@@ -26,6 +26,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut bytes_total = 0usize;
     let mut errors = 0usize;
     let mut cpu_ns = 0u64;
+    let parse_only = std::env::var_os("PARSE_ONLY").is_some();
     for line in std::io::BufReader::new(gold).lines() {
         let line = line?;
         if line.trim().is_empty() {
@@ -53,6 +54,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             url: url.as_deref(),
             language_hint: None,
         };
+        if parse_only {
+            // Baseline: html5ever building scraper's tree, nothing else.
+            let c0 = thread_cpu_ns();
+            let t0 = Instant::now();
+            let doc = scraper::Html::parse_document(&html);
+            total += t0.elapsed();
+            cpu_ns += thread_cpu_ns().saturating_sub(c0);
+            drop(doc);
+            pages += 1;
+            continue;
+        }
         let t0 = Instant::now();
         let c0 = thread_cpu_ns();
         let res = clean(&input);

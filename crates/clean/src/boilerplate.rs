@@ -132,7 +132,7 @@ pub(crate) fn classify_attrs_cached(
     id: &str,
     role: &str,
     itemprop: &str,
-    cache: &mut std::collections::HashMap<String, AttrClass>,
+    cache: &mut rustc_hash::FxHashMap<String, AttrClass>,
 ) -> AttrClass {
     let mut ac = classify_special(role, itemprop);
     for raw in class
@@ -230,6 +230,11 @@ fn classify_words(words: &str) -> AttrClass {
             continue;
         }
         let t = raw.to_ascii_lowercase();
+        // Most class words (layout, utility, hashed CSS-module names) mention nothing we look
+        // for: one automaton pass rejects them before the detailed checks below.
+        if !mentions_anything(&t) && !is_ad_token(&t) && !is_exact_negative(&t) {
+            continue;
+        }
         // State modifiers describe the page, not the box.
         if [
             "has-",
@@ -377,6 +382,27 @@ fn classify_words(words: &str) -> AttrClass {
 /// page, and a hundred `contains` calls per word showed up as the stage's hottest spot.
 static NEG_MATCHER: std::sync::LazyLock<Option<aho_corasick::AhoCorasick>> =
     std::sync::LazyLock::new(|| aho_corasick::AhoCorasick::new(NEG_ANYWHERE).ok());
+
+/// Every substring the detailed checks in `classify_words` look for.
+const ANY_WORDS: &[&str] = &[
+    "article", "story", "entry", "post", "news", "blog", "main", "single", "body", "content",
+    "text", "prose", "byline", "dateline", "date", "timestamp", "publish", "posted", "updated",
+    "time", "meta", "author", "caption", "credit", "related", "recommend", "promo", "comment",
+    "teaser", "sidebar", "popular", "trending", "more-", "card",
+];
+
+static ANY_MATCHER: std::sync::LazyLock<Option<aho_corasick::AhoCorasick>> =
+    std::sync::LazyLock::new(|| {
+        let all: Vec<&str> = ANY_WORDS.iter().chain(NEG_ANYWHERE.iter()).copied().collect();
+        aho_corasick::AhoCorasick::new(all).ok()
+    });
+
+fn mentions_anything(t: &str) -> bool {
+    match ANY_MATCHER.as_ref() {
+        Some(m) => m.is_match(t),
+        None => true,
+    }
+}
 
 fn has_negative_word(t: &str) -> bool {
     match NEG_MATCHER.as_ref() {
@@ -535,6 +561,19 @@ pub(crate) fn is_boilerplate_line(line: &str) -> bool {
     if n <= 60 && low.starts_with("why you can trust") {
         return true;
     }
+    // Calls to action closing promotional boxes.
+    if n <= 40
+        && [
+            "learn more", "get started", "sign up today", "schedule your free", "schedule a free",
+            "talk to our", "contact us", "call us", "book now", "request a quote", "get a quote",
+            "get a free", "click here", "download now", "try it free", "start your free",
+            "start free trial", "subscribe now", "join now", "shop now", "buy now",
+        ]
+        .iter()
+        .any(|p| low.starts_with(p))
+    {
+        return true;
+    }
     if n <= 120
         && (low.starts_with("sign up for")
             || low.starts_with("subscribe to")
@@ -590,4 +629,58 @@ mod tests {
             "Share prices fell sharply on Tuesday."
         ));
     }
+}
+
+/// Headings that open the page's furniture after the story ("More from…", "Related",
+/// "Comments"): what follows them in the same container is not the article.
+pub(crate) fn is_stop_heading(text: &str) -> bool {
+    let low = text.trim().to_lowercase();
+    let low = low.trim_end_matches([':', '.', '!', ' ']);
+    if low.chars().count() > 60 {
+        return false;
+    }
+    const STOPS: &[&str] = &[
+        "more from",
+        "more stories",
+        "more news",
+        "more articles",
+        "more on this",
+        "latest news",
+        "latest stories",
+        "latest articles",
+        "latest posts",
+        "recent posts",
+        "recent articles",
+        "related",
+        "recommended",
+        "you may also like",
+        "you might also like",
+        "you may also be interested",
+        "also read",
+        "read next",
+        "read more",
+        "what to read next",
+        "popular",
+        "most popular",
+        "most read",
+        "trending",
+        "people on the move",
+        "comments",
+        "leave a reply",
+        "leave a comment",
+        "join the conversation",
+        "share this",
+        "share this article",
+        "about the author",
+        "newsletter",
+        "sign up for",
+        "subscribe",
+        "further reading",
+        "other articles",
+        "explore more",
+        "keep reading",
+    ];
+    const PREFIXES: &[&str] = &["more from ", "related ", "latest ", "recent ", "comments (", "more stories", "more news"];
+    STOPS.iter().any(|s| low == *s)
+        || PREFIXES.iter().any(|p| low.starts_with(p) && low.len() <= p.len() + 25)
 }

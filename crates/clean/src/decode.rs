@@ -7,6 +7,8 @@
 //! nothing decodes cleanly we refuse the page (`undecodable`) rather than publish mojibake that
 //! every later stage would faithfully enrich.
 
+use std::borrow::Cow;
+
 use encoding_rs::{Encoding, UTF_8};
 
 use crate::CleanError;
@@ -16,13 +18,18 @@ use crate::CleanError;
 const META_PRESCAN: usize = 8 * 1024;
 
 /// Decoded text and the encoding that produced it.
-pub(crate) struct Decoded {
-    pub text: String,
+pub(crate) struct Decoded<'a> {
+    /// Borrowed when the bytes were already clean UTF-8 (the common case: no copy).
+    pub text: Cow<'a, str>,
     pub encoding: &'static Encoding,
 }
 
 /// Decodes `bytes`, trusting `hint`, then BOM, then `<meta>` (HTML only), then detection.
-pub(crate) fn decode(bytes: &[u8], hint: Option<&str>, html: bool) -> Result<Decoded, CleanError> {
+pub(crate) fn decode<'a>(
+    bytes: &'a [u8],
+    hint: Option<&str>,
+    html: bool,
+) -> Result<Decoded<'a>, CleanError> {
     if looks_binary(bytes) {
         return Err(CleanError::Undecodable(
             "binary content (NUL or control bytes)".into(),
@@ -91,7 +98,7 @@ pub(crate) fn label_to_encoding(label: &str) -> Option<&'static Encoding> {
 }
 
 /// Decodes with `enc`; `None` when the bytes do not fit it (more than a stray bad byte or two).
-fn try_decode(bytes: &[u8], enc: &'static Encoding) -> Option<Decoded> {
+fn try_decode<'a>(bytes: &'a [u8], enc: &'static Encoding) -> Option<Decoded<'a>> {
     // `decode` sniffs a BOM itself and strips it; the BOM wins over `enc`, which is the
     // WHATWG behaviour.
     let (text, used, had_errors) = enc.decode(bytes);
@@ -104,8 +111,9 @@ fn try_decode(bytes: &[u8], enc: &'static Encoding) -> Option<Decoded> {
             return None;
         }
     }
-    let text = text.into_owned();
-    if control_ratio_too_high(&text) {
+    // Single-byte charsets decode anything: C1 controls in the result mean the guess was
+    // wrong. Clean UTF-8 passed `looks_binary` already.
+    if (had_errors || used != UTF_8) && control_ratio_too_high(&text) {
         return None;
     }
     Some(Decoded {

@@ -9,6 +9,8 @@
 //! memory is the tree plus a compact copy, never two trees.
 
 use ego_tree::iter::Edge;
+use markup5ever::{local_name, LocalName};
+use rustc_hash::FxHashMap;
 use scraper::{Html, Node};
 
 use crate::boilerplate::{classify_attrs_cached, AttrClass};
@@ -56,49 +58,90 @@ pub(crate) enum Tag {
     Inline,
 }
 
+/// Tag names as interned atoms, most frequent first: comparing atoms is an integer compare,
+/// where matching the name as a string cost a memcmp per arm for every element.
+static TAGS: std::sync::LazyLock<Vec<(LocalName, Tag)>> = std::sync::LazyLock::new(|| {
+    vec![
+        (local_name!("div"), Tag::Div),
+        (local_name!("a"), Tag::A),
+        (local_name!("p"), Tag::P),
+        (local_name!("li"), Tag::Li),
+        (local_name!("img"), Tag::Img),
+        (local_name!("ul"), Tag::List),
+        (local_name!("script"), Tag::Script),
+        (local_name!("meta"), Tag::Meta),
+        (local_name!("link"), Tag::Link),
+        (local_name!("svg"), Tag::Skip),
+        (local_name!("br"), Tag::Br),
+        (local_name!("figure"), Tag::Figure),
+        (local_name!("figcaption"), Tag::Figcaption),
+        (local_name!("button"), Tag::Skip),
+        (local_name!("section"), Tag::Section),
+        (local_name!("article"), Tag::Article),
+        (local_name!("h2"), Tag::H),
+        (local_name!("h3"), Tag::H),
+        (local_name!("time"), Tag::Time),
+        (local_name!("style"), Tag::Style),
+        (local_name!("noscript"), Tag::Skip),
+        (local_name!("nav"), Tag::Nav),
+        (local_name!("header"), Tag::Header),
+        (local_name!("footer"), Tag::Footer),
+        (local_name!("aside"), Tag::Aside),
+        (local_name!("main"), Tag::Main),
+        (local_name!("h1"), Tag::H1),
+        (local_name!("table"), Tag::Table),
+        (local_name!("tr"), Tag::Tr),
+        (local_name!("td"), Tag::Td),
+        (local_name!("th"), Tag::Td),
+        (local_name!("tbody"), Tag::Table),
+        (local_name!("ol"), Tag::List),
+        (local_name!("blockquote"), Tag::Blockquote),
+        (local_name!("pre"), Tag::Pre),
+        (local_name!("h4"), Tag::H),
+        (local_name!("h5"), Tag::H),
+        (local_name!("h6"), Tag::H),
+        (local_name!("title"), Tag::Title),
+        (local_name!("head"), Tag::Head),
+        (local_name!("body"), Tag::Body),
+        (local_name!("html"), Tag::Html),
+        (local_name!("form"), Tag::Block),
+        (local_name!("input"), Tag::Skip),
+        (local_name!("template"), Tag::Skip),
+        (local_name!("math"), Tag::Skip),
+        (local_name!("iframe"), Tag::Skip),
+        (local_name!("object"), Tag::Skip),
+        (local_name!("embed"), Tag::Skip),
+        (local_name!("canvas"), Tag::Skip),
+        (local_name!("video"), Tag::Skip),
+        (local_name!("audio"), Tag::Skip),
+        (local_name!("select"), Tag::Skip),
+        (local_name!("textarea"), Tag::Skip),
+        (local_name!("option"), Tag::Skip),
+        (local_name!("map"), Tag::Skip),
+        (local_name!("dialog"), Tag::Skip),
+        (local_name!("dl"), Tag::List),
+        (local_name!("menu"), Tag::List),
+        (local_name!("thead"), Tag::Table),
+        (local_name!("tfoot"), Tag::Table),
+        (local_name!("hr"), Tag::Hr),
+        (local_name!("address"), Tag::Block),
+        (local_name!("details"), Tag::Block),
+        (local_name!("summary"), Tag::Block),
+        (local_name!("dd"), Tag::Block),
+        (local_name!("dt"), Tag::Block),
+        (local_name!("center"), Tag::Block),
+        (local_name!("fieldset"), Tag::Block),
+        (local_name!("legend"), Tag::Block),
+        (local_name!("caption"), Tag::Block),
+        (local_name!("hgroup"), Tag::Block),
+    ]
+});
+
 impl Tag {
-    fn from_name(name: &str) -> Tag {
-        match name {
-            "html" => Tag::Html,
-            "head" => Tag::Head,
-            "body" => Tag::Body,
-            "title" => Tag::Title,
-            "meta" => Tag::Meta,
-            "link" => Tag::Link,
-            "script" => Tag::Script,
-            "style" => Tag::Style,
-            "noscript" | "template" | "svg" | "math" | "iframe" | "object" | "embed" | "canvas"
-            | "video" | "audio" | "select" | "button" | "input" | "textarea" | "option" | "map"
-            | "dialog" => Tag::Skip,
-            "nav" => Tag::Nav,
-            "aside" => Tag::Aside,
-            "footer" => Tag::Footer,
-            "header" => Tag::Header,
-            "main" => Tag::Main,
-            "article" => Tag::Article,
-            "section" => Tag::Section,
-            "div" => Tag::Div,
-            "p" => Tag::P,
-            "pre" => Tag::Pre,
-            "blockquote" => Tag::Blockquote,
-            "h1" => Tag::H1,
-            "h2" | "h3" | "h4" | "h5" | "h6" => Tag::H,
-            "li" => Tag::Li,
-            "ul" | "ol" | "dl" | "menu" => Tag::List,
-            "table" | "tbody" | "thead" | "tfoot" => Tag::Table,
-            "tr" => Tag::Tr,
-            "td" | "th" => Tag::Td,
-            "br" => Tag::Br,
-            "hr" => Tag::Hr,
-            "a" => Tag::A,
-            "img" => Tag::Img,
-            "figure" => Tag::Figure,
-            "figcaption" => Tag::Figcaption,
-            "time" => Tag::Time,
-            "address" | "details" | "summary" | "dd" | "dt" | "center" | "fieldset" | "legend"
-            | "caption" | "hgroup" | "form" => Tag::Block,
-            _ => Tag::Inline,
-        }
+    fn from_local(name: &LocalName) -> Tag {
+        TAGS.iter()
+            .find(|(n, _)| n == name)
+            .map_or(Tag::Inline, |(_, t)| *t)
     }
 
     /// Whether the element starts a new line of text.
@@ -287,7 +330,7 @@ pub(crate) fn walk(html: &Html) -> Doc {
         meta: RawMeta::default(),
     };
     let mut stack: Vec<Frame> = Vec::with_capacity(64);
-    let mut cache = std::collections::HashMap::new();
+    let mut cache = FxHashMap::default();
     for edge in html.tree.root().traverse() {
         match edge {
             Edge::Open(node) => match node.value() {
@@ -348,9 +391,9 @@ fn open_element(
     stack: &mut Vec<Frame>,
     el: &scraper::node::Element,
     node: ego_tree::NodeRef<'_, Node>,
-    cache: &mut std::collections::HashMap<String, AttrClass>,
+    cache: &mut FxHashMap<String, AttrClass>,
 ) {
-    let tag = Tag::from_name(el.name());
+    let tag = Tag::from_local(&el.name.local);
     let idx = doc.elems.len() as u32;
     let (parent, parent_flags, parent_mute) = match stack.last() {
         Some(f) => (f.elem, f.flags, f.mute),
@@ -366,20 +409,19 @@ fn open_element(
     if parent_flags & (flag::CAPTION | flag::IN_CAPTION) != 0 {
         flags |= flag::IN_CAPTION;
     }
-    let class = el.attr("class").unwrap_or("");
-    let id = el.attr("id").unwrap_or("");
-    let role = el.attr("role").unwrap_or("");
-    let itemprop = el.attr("itemprop").unwrap_or("");
+    let at = Attrs::of(el);
+    let class = at.class;
+    let id = at.id;
+    let role = at.role;
+    let itemprop = at.itemprop;
     let ac: AttrClass = classify_attrs_cached(class, id, role, itemprop, cache);
     let mut class_weight = ac.weight;
     if ac.positive {
         flags |= flag::POSITIVE;
     }
-    let hidden = el.attr("hidden").is_some()
-        || el
-            .attr("aria-hidden")
-            .is_some_and(|v| v.eq_ignore_ascii_case("true"))
-        || el.attr("style").is_some_and(style_hidden);
+    let hidden = at.hidden
+        || at.aria_hidden.is_some_and(|v| v.eq_ignore_ascii_case("true"))
+        || at.style.is_some_and(style_hidden);
     if hidden && !matches!(tag, Tag::Html | Tag::Body | Tag::Head) {
         flags |= flag::HIDDEN;
     }
@@ -401,9 +443,8 @@ fn open_element(
         flags |= flag::NEG_CLASS;
     }
     if tag == Tag::Article
-        || el
-            .attr("itemtype")
-            .is_some_and(|t| t.contains("Article") || t.contains("BlogPosting"))
+        || at.itemtype.contains("Article")
+        || at.itemtype.contains("BlogPosting")
     {
         flags |= flag::ARTICLE;
         class_weight += 10;
@@ -428,23 +469,23 @@ fn open_element(
         Tag::H1 => collect = Collect::H1,
         Tag::Time => {
             collect = Collect::Time;
-            attr = el.attr("datetime").unwrap_or("").trim().to_string();
+            attr = at.get("datetime").unwrap_or("").trim().to_string();
             if attr.is_empty() {
-                attr = el.attr("content").unwrap_or("").trim().to_string();
+                attr = at.get("content").unwrap_or("").trim().to_string();
             }
         }
         Tag::Html => {
-            if let Some(l) = el.attr("lang").or_else(|| el.attr("xml:lang")) {
+            if let Some(l) = at.get("lang").or_else(|| at.get("xml:lang")) {
                 doc.meta.html_lang = Some(l.trim().to_string());
             }
         }
         Tag::Meta => {
-            if let Some(content) = el.attr("content") {
+            if let Some(content) = at.get("content") {
                 let key = el
                     .attr("property")
-                    .or_else(|| el.attr("name"))
-                    .or_else(|| el.attr("http-equiv"))
-                    .or_else(|| el.attr("itemprop"));
+                    .or_else(|| at.get("name"))
+                    .or_else(|| at.get("http-equiv"))
+                    .or_else(|| at.get("itemprop"));
                 if let Some(k) = key {
                     if doc.meta.metas.len() < MAX_METAS {
                         doc.meta.metas.push((
@@ -457,19 +498,19 @@ fn open_element(
             }
         }
         Tag::Link => {
-            let rel = el.attr("rel").unwrap_or("");
+            let rel = at.get("rel").unwrap_or("");
             if rel
                 .split_ascii_whitespace()
                 .any(|r| r.eq_ignore_ascii_case("canonical"))
                 && doc.meta.canonical.is_none()
             {
-                if let Some(h) = el.attr("href") {
+                if let Some(h) = at.get("href") {
                     doc.meta.canonical = Some(h.trim().to_string());
                 }
             }
         }
         Tag::Img => {
-            if let Some(s) = el.attr("src").filter(|s| {
+            if let Some(s) = at.get("src").filter(|s| {
                 s.starts_with("http")
                     && doc.meta.first_img.is_none()
                     && flags & (flag::PRUNED | flag::IN_PRUNED) == 0
@@ -478,7 +519,7 @@ fn open_element(
             }
         }
         Tag::Script => {
-            let ty = el.attr("type").unwrap_or("");
+            let ty = at.get("type").unwrap_or("");
             if ty.eq_ignore_ascii_case("application/ld+json")
                 && doc.meta.ld_json.len() < MAX_LD_JSON
             {
@@ -497,7 +538,7 @@ fn open_element(
     }
     // Microdata values on any element (`<span itemprop="datePublished" content="…">`).
     if tag != Tag::Meta && !itemprop.is_empty() {
-        if let Some(v) = el.attr("content").or_else(|| el.attr("datetime")) {
+        if let Some(v) = at.get("content").or_else(|| at.get("datetime")) {
             if doc.meta.metas.len() < MAX_METAS {
                 doc.meta.metas.push((
                     itemprop.trim().to_ascii_lowercase(),
@@ -507,10 +548,11 @@ fn open_element(
             }
         }
     }
-    if el.attr("rel").is_some_and(|r| {
-        r.split_ascii_whitespace()
-            .any(|r| r.eq_ignore_ascii_case("author"))
-    }) && tag == Tag::A
+    if tag == Tag::A
+        && at.get("rel").is_some_and(|r| {
+            r.split_ascii_whitespace()
+                .any(|r| r.eq_ignore_ascii_case("author"))
+        })
     {
         collect = Collect::Author;
     }
@@ -569,6 +611,49 @@ fn open_element(
         attr,
         hint,
     });
+}
+
+/// The attributes the walk reads, gathered in one pass (scraper's `attr` is a linear scan
+/// with a string compare per call, and the walk would otherwise make a dozen per element).
+#[derive(Default)]
+struct Attrs<'a> {
+    class: &'a str,
+    id: &'a str,
+    role: &'a str,
+    itemprop: &'a str,
+    itemtype: &'a str,
+    hidden: bool,
+    aria_hidden: Option<&'a str>,
+    style: Option<&'a str>,
+    el: Option<&'a scraper::node::Element>,
+}
+
+impl<'a> Attrs<'a> {
+    fn of(el: &'a scraper::node::Element) -> Attrs<'a> {
+        let mut a = Attrs {
+            el: Some(el),
+            ..Attrs::default()
+        };
+        for (name, value) in el.attrs() {
+            match name {
+                "class" => a.class = value,
+                "id" => a.id = value,
+                "role" => a.role = value,
+                "itemprop" => a.itemprop = value,
+                "itemtype" => a.itemtype = value,
+                "hidden" => a.hidden = true,
+                "aria-hidden" => a.aria_hidden = Some(value),
+                "style" => a.style = Some(value),
+                _ => {}
+            }
+        }
+        a
+    }
+
+    /// Any other attribute (rarely needed: only for a few tags).
+    fn get(&self, name: &str) -> Option<&'a str> {
+        self.el.and_then(|e| e.attr(name))
+    }
 }
 
 fn style_hidden(style: &str) -> bool {

@@ -8,7 +8,7 @@
 //! choice towards them, furniture is pruned by class words before scoring, and the emitter drops
 //! stock lines, link lists, bylines and captions inside the chosen container.
 
-use crate::boilerplate::is_boilerplate_line;
+use crate::boilerplate::{is_boilerplate_line, is_stop_heading};
 use crate::dom::{flag, Doc, Elem, Ev, Tag, NONE};
 use crate::normalise::{fold_key, normalise_inline};
 
@@ -280,6 +280,17 @@ impl Emitter<'_> {
                     }
                     if e.tag.is_block() {
                         self.flush();
+                    }
+                    if e.tag == Tag::H && is_stop_heading(self.doc.text_of(e)) {
+                        // The rest of the heading's container is furniture; when that
+                        // container is the body itself, the body ends here.
+                        let end = self
+                            .doc
+                            .elems
+                            .get(e.parent as usize)
+                            .map_or(to, |p| (p.close as usize).min(to));
+                        i = end.max(e.close as usize) + 1;
+                        continue;
                     }
                     if e.tag == Tag::A {
                         self.link_depth += 1;

@@ -15,7 +15,7 @@ use crate::lexicon::{self, Lexicon};
 use crate::tokens::{tokenize, Kind, Tok};
 use crate::{Timex, TimexType};
 use jiff::civil::{Date, Weekday};
-use jiff::ToSpan;
+use jiff::Span;
 
 /// A match of one rule: the token after its end, its type and its value.
 #[derive(Debug, Clone)]
@@ -113,11 +113,14 @@ fn quarter_of(d: Date) -> i8 {
 }
 
 fn add_days(d: Date, n: i64) -> Option<Date> {
-    d.checked_add(n.days()).ok()
+    // `Span::try_days`: `n.days()` would panic on an absurd count ("9999999 days ago")
+    d.checked_add(Span::new().try_days(n).ok()?).ok()
 }
 
 fn add_months(d: Date, n: i64) -> Option<Date> {
-    d.first_of_month().checked_add(n.months()).ok()
+    d.first_of_month()
+        .checked_add(Span::new().try_months(n).ok()?)
+        .ok()
 }
 
 fn weekday_from(n: u8) -> Option<Weekday> {
@@ -1608,19 +1611,25 @@ impl<'a> Tagger<'_, 'a> {
                 }
             }
             let v = match unit {
-                "Y" => format!("{}", i64::from(d.year()) + off),
+                "Y" => format!("{}", i64::from(d.year()).saturating_add(off)),
                 "M" => {
                     let x = add_months(d, off)?;
                     ym(x.year(), x.month())
                 }
-                "W" => week(add_days(d, 7 * off)?),
+                "W" => week(add_days(d, off.saturating_mul(7))?),
                 "D" => ymd(add_days(d, off)?),
                 "Q" => {
-                    let x = add_months(d, 3 * off)?;
+                    let x = add_months(d, off.saturating_mul(3))?;
                     format!("{}-Q{}", x.year(), quarter_of(x))
                 }
-                "E" => format!("{}", i64::from(d.year()) + 10 * off),
-                "C" => format!("{}", i64::from(d.year()) + 100 * off),
+                "E" => format!(
+                    "{}",
+                    i64::from(d.year()).saturating_add(off.saturating_mul(10))
+                ),
+                "C" => format!(
+                    "{}",
+                    i64::from(d.year()).saturating_add(off.saturating_mul(100))
+                ),
                 _ => return m(end, TimexType::Duration, duration(Some(n), unit)?),
             };
             return m(end, TimexType::Date, v);
@@ -1996,6 +2005,20 @@ mod tests {
                 v.iter().any(|t| t.text == span && t.value == "2018-09-11"),
                 "{lang}: {v:?}"
             );
+        }
+    }
+
+    #[test]
+    fn absurd_amounts_do_not_panic() {
+        for text in [
+            "It happened 99999999999 days ago.",
+            "999999999 years ago and 999999999 months ago, 999999999 weeks ago",
+            "in 999999999 quarters from now, 999999999 decades ago, 999999999 centuries ago",
+            "2147483647 hours ago and 9223372036854775807 days ago",
+        ] {
+            let _ = tag(text, "2018-09-11".parse().unwrap(), Some("en"));
+            let _ = tag(text, "9999-12-31".parse().unwrap(), Some("en"));
+            let _ = tag(text, jiff::civil::date(-9999, 1, 1), Some("en"));
         }
     }
 

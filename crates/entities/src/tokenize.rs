@@ -128,6 +128,9 @@ pub fn tokenize(text: &str, out: &mut Vec<Token>, sentences: &mut Vec<usize>) {
     split_sentences(text, out, sentences);
 }
 
+/// Longest whitespace-free chunk (bytes) that the punctuation splitter handles.
+const MAX_SPLIT_CHUNK: usize = 256;
+
 /// Splits one whitespace-free chunk into tokens.
 fn split_chunk(
     text: &str,
@@ -142,7 +145,13 @@ fn split_chunk(
         None => return,
     };
     let first = out.len();
-    split_rec(chunk, bs, cs, out);
+    if chunk.len() > MAX_SPLIT_CHUNK {
+        // Pathological run without spaces (base64, minified code): one token, and no deep
+        // recursion in the splitter.
+        push(out, bs, be, cs, cs + chunk.chars().count());
+    } else {
+        split_rec(chunk, bs, cs, out);
+    }
     if let Some(t) = out.get_mut(first) {
         t.line_start = line_start;
     }
@@ -432,6 +441,18 @@ mod tests {
             let via_chars: String = chars[tok.start..tok.end].iter().collect();
             assert_eq!(via_chars, tok.text(s));
         }
+    }
+
+    #[test]
+    fn long_chunks_do_not_recurse_deeply() {
+        let s = "(".repeat(100_000) + &"a—".repeat(50_000);
+        let mut t = Vec::new();
+        let mut ss = Vec::new();
+        tokenize(&s, &mut t, &mut ss);
+        assert_eq!(t.len(), 1);
+        let s = "(((((((((x)))))))))—y";
+        tokenize(s, &mut t, &mut ss);
+        assert_eq!(t.len(), 21);
     }
 
     #[test]

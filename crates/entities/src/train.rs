@@ -16,6 +16,8 @@ use crate::model::{allowed, allowed_end, bucket, label, Pos, Tagger, N_LABELS, T
 pub struct Sentence {
     pub tokens: Vec<String>,
     pub labels: Vec<u8>,
+    /// Document id (document-level features look at the other sentences of the document).
+    pub doc: u32,
 }
 
 /// A CoNLL document: sentences of (token, tag).
@@ -102,12 +104,16 @@ pub fn bilou(tags: &[String]) -> Vec<u8> {
 }
 
 /// Sentences of documents, as BILOU.
-pub fn sentences(docs: &[Doc]) -> Vec<Sentence> {
+/// Document ids start at `doc_base` (give each file its own range).
+pub fn sentences(docs: &[Doc], doc_base: u32) -> Vec<Sentence> {
     docs.iter()
-        .flatten()
-        .map(|s| Sentence {
-            tokens: s.iter().map(|(w, _)| w.clone()).collect(),
-            labels: bilou(&s.iter().map(|(_, t)| t.clone()).collect::<Vec<_>>()),
+        .enumerate()
+        .flat_map(|(d, doc)| {
+            doc.iter().map(move |s| Sentence {
+                tokens: s.iter().map(|(w, _)| w.clone()).collect(),
+                labels: bilou(&s.iter().map(|(_, t)| t.clone()).collect::<Vec<_>>()),
+                doc: doc_base + d as u32,
+            })
         })
         .collect()
 }
@@ -199,11 +205,13 @@ pub fn augment(sents: &[Sentence], opt: &Options, rng: &mut Rng) -> Vec<Sentence
             out.push(Sentence {
                 tokens: s.tokens.iter().map(|w| w.to_uppercase()).collect(),
                 labels: s.labels.clone(),
+                doc: s.doc,
             });
         } else if r < opt.p_upper + opt.p_lower {
             out.push(Sentence {
                 tokens: s.tokens.iter().map(|w| w.to_lowercase()).collect(),
                 labels: s.labels.clone(),
+                doc: s.doc,
             });
         } else if r < opt.p_upper + opt.p_lower + opt.p_title {
             const SMALL: &[&str] = &[
@@ -222,6 +230,7 @@ pub fn augment(sents: &[Sentence], opt: &Options, rng: &mut Rng) -> Vec<Sentence
                     })
                     .collect(),
                 labels: s.labels.clone(),
+                doc: s.doc,
             });
         }
     }

@@ -36,9 +36,10 @@ fn tiny(seed: u64) -> Vec<u8> {
         &std::fs::read_to_string(fx.join("tiny_gazetteer.tsv")).unwrap(),
     )
     .unwrap();
-    let sents = sentences(&read_conll(
-        &std::fs::read_to_string(fx.join("tiny_train.conll")).unwrap(),
-    ));
+    let sents = sentences(
+        &read_conll(&std::fs::read_to_string(fx.join("tiny_train.conll")).unwrap()),
+        0,
+    );
     let opt = Options {
         bits: 12,
         epochs: 5,
@@ -117,10 +118,12 @@ fn full_retrain_reproduces_shipped_model() {
     }
     let lex = Lexicon::from_tsv(&c, &g).unwrap();
     let mut sents = Vec::new();
-    for f in ["gum/train.conll", "uner-ewt/dev.conll"] {
-        sents.extend(sentences(&read_conll(
-            &std::fs::read_to_string(shared.join(f)).unwrap(),
-        )));
+    // as train-ner: the k-th --train file gets document ids from k << 20
+    for (k, f) in ["gum/train.conll", "uner-ewt/dev.conll"].iter().enumerate() {
+        sents.extend(sentences(
+            &read_conll(&std::fs::read_to_string(shared.join(f)).unwrap()),
+            (k as u32) << 20,
+        ));
     }
     let opt = news_enricher_entities::train::shipped_options();
     let tagger = train(&sents, &lex, &opt, &mut |_| {});

@@ -44,7 +44,7 @@ fn parse<T: std::str::FromStr>(args: &[String], name: &str, default: T) -> Resul
     }
 }
 
-fn load_train(spec: &str) -> Result<Vec<Sentence>, String> {
+fn load_train(spec: &str, doc_base: u32) -> Result<Vec<Sentence>, String> {
     let (spec, reps) = match spec.rsplit_once('*') {
         Some((s, n)) => (
             s,
@@ -63,7 +63,7 @@ fn load_train(spec: &str) -> Result<Vec<Sentence>, String> {
         None => (spec, None),
     };
     let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
-    let mut s = sentences(&read_conll(&text));
+    let mut s = sentences(&read_conll(&text), doc_base);
     if let Some((a, b)) = range {
         let n = s.len() as f64;
         let (ia, ib) = ((a * n).round() as usize, (b * n).round() as usize);
@@ -98,8 +98,8 @@ fn cmd_train(args: &[String]) -> Result<(), String> {
     let gtext = std::fs::read_to_string(&gazetteer).map_err(|e| format!("{gazetteer}: {e}"))?;
     let lex = Lexicon::from_tsv(&ctext, &gtext)?;
     let mut sents = Vec::new();
-    for s in &specs {
-        let part = load_train(s)?;
+    for (k, s) in specs.iter().enumerate() {
+        let part = load_train(s, (k as u32) << 20)?;
         eprintln!("{s}: {} sentences", part.len());
         sents.extend(part);
     }
