@@ -244,8 +244,11 @@ fn process_batch(
                     dlq_reason: r.reason.as_str(),
                     dlq_detail: &r.detail,
                 };
-                serde_json::to_writer(&mut *err, &line)?;
-                err.write_all(b"\n")?;
+                // One write per line: standard error is shared with the log output, and a
+                // lock held across a batch would deadlock against a logging stage thread.
+                let mut buf = serde_json::to_vec(&line)?;
+                buf.push(b'\n');
+                err.write_all(&buf)?;
                 summary.dead_letters += 1;
             }
         }

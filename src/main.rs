@@ -100,9 +100,9 @@ fn main() -> ExitCode {
                 now: jiff::Timestamp::now(),
             };
             let stdout = std::io::stdout();
-            let stderr = std::io::stderr();
             let mut out = std::io::BufWriter::new(stdout.lock());
-            let mut err = stderr.lock();
+            // Not locked for the run: stage threads may log to standard error meanwhile.
+            let mut err = std::io::stderr();
             match enrich::run(&opts, &pipeline, &mut out, &mut err) {
                 Ok(_) => ExitCode::SUCCESS,
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
