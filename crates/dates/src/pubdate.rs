@@ -1,11 +1,16 @@
 //! The publication and modification dates of a page, chosen among the candidates the clean
 //! stage found, the URL and the caller's hint.
 //!
-//! Order of trust (lower rank first): JSON-LD, meta tags, `<time>` inside the article, bylines,
-//! plain-text datelines, `<time>` elsewhere, the URL, the hint. Within a rank a candidate that
-//! says it is the publication date comes before one whose role is unknown, then page order.
-//! A candidate is dropped when it does not parse to a day, is before 1990 or after the fetch
-//! time. The modification date is never earlier than the publication date.
+//! Order of trust (lower rank first): JSON-LD; meta tags that name their role; `<time>` that
+//! names its role; `<time>` and bylines in the article; meta tags of unknown role (`date`) and
+//! plain-text datelines; the URL; dates of unknown role outside the article (comments, related
+//! links); the hint. Within a rank a candidate that says it is the publication date comes
+//! before one whose role is unknown, then page order. A candidate is dropped when it does not
+//! parse to a day, is before 1990 (not the hint: the caller's word) or after the fetch time.
+//! The modification date is never earlier than the publication date; a page that only states
+//! a modification date gets it as publication date too. Times are shown in the site's offset:
+//! the first non-zero offset on the page, or the one a zone-less local time implies next to a
+//! UTC time of the same instant.
 
 use crate::parse::{parse, Parsed};
 use crate::{Candidate, Input, PageDate, Role};

@@ -338,6 +338,7 @@ impl<'a> Tagger<'_, 'a> {
                 consider(self.spelled_year(i));
                 consider(self.season(i));
                 consider(self.holiday(i));
+                consider(self.the_year(i));
             }
             Kind::Punct => {
                 consider(self.short_year(i));
@@ -939,6 +940,32 @@ impl<'a> Tagger<'_, 'a> {
             || (i > 0 && self.month_name(i - 1).is_some())
         {
             return m(i + 2, TimexType::Date, format!("{century}{v:02}"));
+        }
+        None
+    }
+
+    /// `the year ended June 30` (a year-long period: P1Y), `for the full year`, `for the fiscal
+    /// year` (the reference year).
+    fn the_year(&self, i: usize) -> Option<M> {
+        if !self.is(i, "the") {
+            return None;
+        }
+        let mut k = i + 1;
+        let full = self.is(k, "full");
+        if full || self.is(k, "fiscal") {
+            k += 1;
+        }
+        if !self.is(k, "year") || self.is(k + 1, "-") || self.is(k + 1, "'") {
+            return None;
+        }
+        let end = k + 1;
+        let next = self.lw(end);
+        if matches!(next, "ended" | "ending") || (next == "that" && self.is(end + 1, "ended")) {
+            return m(end, TimexType::Duration, "P1Y".to_string());
+        }
+        let prev = if i > 0 { self.lw(i - 1) } else { "" };
+        if full || matches!(prev, "for" | "throughout" | "during") {
+            return m(end, TimexType::Date, format!("{}", self.dct.year()));
         }
         None
     }
