@@ -1626,6 +1626,13 @@ mod secure {
                 errors.len()
             ));
         }
+        // Retries back off: no flood of warnings either.
+        let lines = log.lines().count();
+        if lines > 100 {
+            problems.push(format!(
+                "{test}: {lines} log lines in {watch:?}: retries flood the log"
+            ));
+        }
         if log.contains(password) {
             problems.push(format!(
                 "{test}: the password appears in the worker's output"
