@@ -135,6 +135,10 @@ fn main() {
         Duration::from_secs(3600),
     );
     let wall_s = started.elapsed().as_secs_f64();
+    thread::sleep(Duration::from_millis(250)); // one more sample
+    let worker_cpu_s = rss.cpu_seconds();
+    let kafka_per_cpu = n as f64 / worker_cpu_s.max(0.01);
+    println!("kafka_pipeline: worker CPU for the backlog {worker_cpu_s:.1}s = {kafka_per_cpu:.1} articles per CPU-second");
     let phase1 = read_outputs(&bootstrap, &output, &dlq, None);
     let (first, last) = (
         phase1.out_ts.iter().min().copied(),
@@ -194,7 +198,8 @@ fn main() {
         lat.last().copied().unwrap_or(-1)
     );
 
-    let peak_rss_mb = rss.stop() as f64 / 1024.0;
+    let (peak_kb, _) = rss.stop();
+    let peak_rss_mb = peak_kb as f64 / 1024.0;
     let _ = Command::new("kill")
         .args(["-TERM", &worker.id().to_string()])
         .status();
@@ -239,8 +244,12 @@ fn main() {
     }
     let status = child.wait().expect("enrich");
     let offline_s = t.elapsed().as_secs_f64();
-    let offline_peak = offline_rss.stop() as f64 / 1024.0;
+    let (offline_peak_kb, offline_cpu_s) = offline_rss.stop();
+    let offline_peak = offline_peak_kb as f64 / 1024.0;
     let offline_rate = n as f64 / offline_s;
+    let offline_per_cpu = n as f64 / offline_cpu_s.max(0.01);
+    println!("kafka_pipeline: offline CPU {offline_cpu_s:.1}s = {offline_per_cpu:.1} articles per CPU-second");
+    let load = fs::read_to_string("/proc/loadavg").unwrap_or_default();
     println!(
         "kafka_pipeline: offline enrich: {offline_rate:.1} articles/s ({n} in {offline_s:.1}s, {lines} events, {status}, peak RSS {offline_peak:.1} MB)"
     );
@@ -257,7 +266,7 @@ fn main() {
     );
     println!("  offline throughput     {offline_rate:>10.1} articles/s");
     println!(
-        "  kafka / offline        {:>10.2}",
+        "  kafka / offline        {:>10.2}  (wall-clock rates)",
         kafka_rate / offline_rate
     );
     println!(
@@ -266,6 +275,15 @@ fn main() {
         pct(0.99)
     );
     println!("  worker peak RSS        {peak_rss_mb:>10.1} MB");
+    println!(
+        "  kafka per CPU-second   {kafka_per_cpu:>10.1} articles  (worker process, incl. start-up)"
+    );
+    println!("  offline per CPU-second {offline_per_cpu:>10.1} articles  (enrich process, incl. start-up)");
+    println!(
+        "  kafka / offline        {:>10.2}  (per CPU-second: the fair ratio on a shared machine)",
+        kafka_per_cpu / offline_per_cpu
+    );
+    println!("  load average at end    {}", load.trim());
 }
 
 fn env_num(key: &str, default: usize) -> usize {
@@ -721,18 +739,25 @@ fn read_outputs(bootstrap: &str, output: &str, dlq: &str, after: Option<&[i64]>)
     out
 }
 
-/// Samples /proc/PID/status every 100 ms; `stop` returns the peak (VmHWM, else max VmRSS) in KiB.
+/// Samples /proc/PID/status and /proc/PID/stat every 100 ms: the peak RSS (VmHWM, else max
+/// VmRSS) in KiB, and the CPU time used so far (user + system), which makes throughput comparable
+/// on a machine shared with other work (articles per CPU-second).
 struct RssPoller {
     stop: Arc<AtomicBool>,
     peak: Arc<AtomicU64>,
+    /// CPU time in clock ticks (100 per second, as on every Linux we run on).
+    cpu_ticks: Arc<AtomicU64>,
     handle: Option<thread::JoinHandle<()>>,
 }
+
+const TICKS_PER_SECOND: f64 = 100.0;
 
 impl RssPoller {
     fn start(pid: u32) -> Self {
         let stop = Arc::new(AtomicBool::new(false));
         let peak = Arc::new(AtomicU64::new(0));
-        let (s, p) = (Arc::clone(&stop), Arc::clone(&peak));
+        let cpu_ticks = Arc::new(AtomicU64::new(0));
+        let (s, p, c) = (Arc::clone(&stop), Arc::clone(&peak), Arc::clone(&cpu_ticks));
         let handle = thread::spawn(move || {
             while !s.load(Ordering::Relaxed) {
                 let Ok(status) = fs::read_to_string(format!("/proc/{pid}/status")) else {
@@ -749,21 +774,38 @@ impl RssPoller {
                         }
                     }
                 }
+                // After the command name (which may hold spaces) in /proc/PID/stat, utime and
+                // stime are the 12th and 13th fields.
+                if let Ok(stat) = fs::read_to_string(format!("/proc/{pid}/stat")) {
+                    if let Some((_, rest)) = stat.rsplit_once(')') {
+                        let f: Vec<&str> = rest.split_whitespace().collect();
+                        let field =
+                            |i: usize| f.get(i).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+                        c.fetch_max(field(11) + field(12), Ordering::Relaxed);
+                    }
+                }
                 thread::sleep(Duration::from_millis(100));
             }
         });
         Self {
             stop,
             peak,
+            cpu_ticks,
             handle: Some(handle),
         }
     }
 
-    fn stop(mut self) -> u64 {
+    /// CPU seconds used so far (as of the last sample).
+    fn cpu_seconds(&self) -> f64 {
+        self.cpu_ticks.load(Ordering::Relaxed) as f64 / TICKS_PER_SECOND
+    }
+
+    /// Stops sampling: (peak RSS in KiB, CPU seconds).
+    fn stop(mut self) -> (u64, f64) {
         self.stop.store(true, Ordering::Relaxed);
         if let Some(h) = self.handle.take() {
             let _ = h.join();
         }
-        self.peak.load(Ordering::Relaxed)
+        (self.peak.load(Ordering::Relaxed), self.cpu_seconds())
     }
 }

@@ -149,6 +149,7 @@ impl Pipeline {
             fetched_at: raw.fetched_at,
             now: ctx.now,
             language,
+            page: (!matches!(raw.content, Content::Text(_))).then_some(bytes),
         });
         timings.dates = started.elapsed();
 

@@ -142,9 +142,20 @@ pub(crate) async fn handle(
             shared.metrics.end_to_end_latency.observe(latency);
         }
     }
-    {
+    if ok || shared.mode() == DeliveryMode::ExactlyOnce {
+        // Exactly-once: a failure marks the transaction for abort and rewind.
         let mut tracker = shared.tracker();
         tracker.finish(&ticket, ok);
+    } else if shared.tracker().is_current(&ticket) {
+        // At-least-once without an acknowledged output (a record the broker refuses even
+        // without its value): the offset must never be committed past it, so it stays
+        // pending; the partition's commits stop here until a restart retries it.
+        tracing::error!(
+            topic = %msg.topic,
+            partition = msg.partition,
+            offset = msg.offset,
+            "no output could be delivered for this input; its offset stays uncommitted"
+        );
     }
     shared.changed.notify_all();
     shared.metrics.in_flight.dec();

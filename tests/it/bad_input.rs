@@ -176,7 +176,8 @@ fn run_cases(what: &str, cases: Vec<Case>, max_message_bytes: Option<u64>) {
         println!(
             "{what}: {name:<50} -> {}",
             outs.iter()
-                .map(|r| summary(r))
+                .copied()
+                .map(summary)
                 .collect::<Vec<_>>()
                 .join(", ")
         );
