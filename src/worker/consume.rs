@@ -174,7 +174,12 @@ pub(crate) fn poll_loop(
                     result = Err(WorkerError::Fatal(e.to_string()));
                     break;
                 }
-                tracing::warn!(error = %e, "consume error; retrying");
+                let key = format!("consume:{:?}", e.rdkafka_error_code());
+                if super::throttle::first_in_window(&key) {
+                    tracing::warn!(error = %e, "consume error; retrying");
+                } else {
+                    tracing::debug!(error = %e, "consume error; retrying (repeated)");
+                }
                 continue;
             }
             Some(Ok(m)) => InputMessage::from_borrowed(&m),

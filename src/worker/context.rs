@@ -14,27 +14,57 @@ use rdkafka::statistics::Statistics;
 use rdkafka::{Offset, TopicPartitionList};
 
 use super::offsets::Tp;
+use super::throttle;
 use super::Shared;
 use crate::config::DeliveryMode;
 use crate::metrics::{REBALANCE_ASSIGN, REBALANCE_REVOKE};
 
 fn log_librdkafka(level: RDKafkaLogLevel, fac: &str, message: &str) {
-    match level {
+    // librdkafka's own ERROR logs repeat what the error callback reports (which names the
+    // cause once, below); here they are warnings, one per facility per window.
+    let loud = matches!(
+        level,
         RDKafkaLogLevel::Emerg
-        | RDKafkaLogLevel::Alert
-        | RDKafkaLogLevel::Critical
-        | RDKafkaLogLevel::Error => {
-            tracing::error!(target: "librdkafka", facility = fac, "{message}")
-        }
-        RDKafkaLogLevel::Warning => {
-            tracing::warn!(target: "librdkafka", facility = fac, "{message}")
-        }
-        RDKafkaLogLevel::Notice | RDKafkaLogLevel::Info => {
+            | RDKafkaLogLevel::Alert
+            | RDKafkaLogLevel::Critical
+            | RDKafkaLogLevel::Error
+            | RDKafkaLogLevel::Warning
+    );
+    if loud && throttle::first_in_window(&format!("librdkafka:{fac}")) {
+        tracing::warn!(target: "librdkafka", facility = fac, "{message}");
+        return;
+    }
+    match level {
+        RDKafkaLogLevel::Notice | RDKafkaLogLevel::Info if !loud => {
             tracing::info!(target: "librdkafka", facility = fac, "{message}")
         }
-        RDKafkaLogLevel::Debug => {
-            tracing::debug!(target: "librdkafka", facility = fac, "{message}")
+        _ => tracing::debug!(target: "librdkafka", facility = fac, "{message}"),
+    }
+}
+
+/// Reports a non-fatal client error: once per cause and window, at ERROR for causes that
+/// need an operator (credentials, certificates), WARN for the rest; repeats at DEBUG.
+fn report_transient(client: &str, error: &KafkaError, reason: &str) {
+    let code = error.rdkafka_error_code();
+    let key = format!("client-error:{code:?}");
+    if !throttle::first_in_window(&key) {
+        tracing::debug!(error = %error, reason, "{client}: transient error (repeated)");
+        return;
+    }
+    match code {
+        Some(RDKafkaErrorCode::Authentication | RDKafkaErrorCode::SaslAuthenticationFailed) => {
+            tracing::error!(
+                error = %error,
+                reason,
+                "kafka authentication failed: check kafka.sasl_mechanism, sasl_username and the password; not ready, retrying"
+            )
         }
+        Some(RDKafkaErrorCode::SSL) => tracing::error!(
+            error = %error,
+            reason,
+            "kafka TLS failed (certificate or handshake): check kafka.ssl_ca_location; not ready, retrying"
+        ),
+        _ => tracing::warn!(error = %error, reason, "{client}: transient error; retrying"),
     }
 }
 
@@ -68,7 +98,7 @@ impl ClientContext for ProducerCtx {
             self.shared
                 .set_fatal(format!("producer: {error}: {reason}"));
         } else {
-            tracing::warn!(error = %error, reason, "producer: transient error");
+            report_transient("producer", &error, reason);
         }
     }
 }
@@ -118,7 +148,7 @@ impl ClientContext for ConsumerCtx {
             self.shared
                 .set_fatal(format!("consumer: {error}: {reason}"));
         } else {
-            tracing::warn!(error = %error, reason, "consumer: transient error");
+            report_transient("consumer", &error, reason);
         }
     }
 }

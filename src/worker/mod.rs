@@ -37,6 +37,7 @@ mod consume;
 mod context;
 mod message;
 mod process;
+mod throttle;
 
 #[cfg(test)]
 mod tests;
