@@ -88,9 +88,29 @@ fn bench_pubdate(c: &mut Criterion) {
         fetched_at: None,
         now,
         language: Some("en"),
+        page: None,
     };
     c.bench_function("pubdate_search_per_page", |b| {
         b.iter(|| run(black_box(&input)))
+    });
+    // The worst case of the raw-page fallback: nothing from the candidates or the URL, a
+    // 200 KB page whose only date is written at its end, so every scan reads all of it.
+    let mut page =
+        String::from("<html><head><script>var a = {\"x\": 12345};</script></head><body>");
+    while page.len() < 200_000 {
+        page.push_str("<div class=\"c\" data-id=\"42\"><a href=\"/p/123\">Lorem 2.5 ipsum</a> content=\"x\" 42 dolor</div>\n");
+    }
+    page.push_str("<p>Veröffentlicht am 11. September 2018</p></body></html>");
+    let scan_input = Input {
+        candidates: Vec::new(),
+        url: Some("https://news.example.com/xi-putin-summit"),
+        published_hint: None,
+        page: Some(page.as_bytes()),
+        ..input.clone()
+    };
+    assert!(run(&scan_input).published.is_some());
+    c.bench_function("pubdate_page_scan_200kb_worst_case", |b| {
+        b.iter(|| run(black_box(&scan_input)))
     });
 }
 

@@ -59,6 +59,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             fetched_at: None,
             now,
             language: cleaned.language.as_ref().map(|l| l.value.as_str()),
+            page: (kind == ContentKind::Html).then_some(bytes),
         });
         let event = serde_json::json!({
             "id": id,

@@ -58,6 +58,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             fetched_at: None,
             now,
             language,
+            page: Some(html.as_bytes()),
         };
         // the publication-date search alone: the same input without text to tag
         let t0 = std::time::Instant::now();

@@ -38,6 +38,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             fetched_at: None,
             now,
             language: Some("en"),
+            page: None,
         };
         let t0 = std::time::Instant::now();
         let dates = run(&input);

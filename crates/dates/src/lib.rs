@@ -13,6 +13,9 @@
 //! - [`timex`]: the temporal tagger and normaliser (TIMEX3 values against the reference date).
 //! - `lexicon`: the rule set as data (`data/*.tsv`: month and weekday names in 13 languages,
 //!   zone abbreviations, holidays, the English tagger lexicon), compiled in.
+//! - `pagescan`: the last resort for the publication date, a memory scan of the raw page
+//!   (JSON `datePublished`-like keys, ISO dates in attributes, the first plausible numeric
+//!   date in page order), used only when the candidates and the URL give nothing.
 //! - `tokens`: the tokenizer shared by the parser and the tagger.
 //!
 //! When the page, its URL and the caller state no date, the first full date written in the
@@ -36,6 +39,7 @@
 use serde::Serialize;
 
 mod lexicon;
+mod pagescan;
 pub mod parse;
 mod pubdate;
 pub mod timex;
@@ -79,6 +83,9 @@ pub struct Input<'a> {
     pub now: jiff::Timestamp,
     /// Language of the text (ISO 639-1) when known.
     pub language: Option<&'a str>,
+    /// The raw page bytes (HTML in any ASCII-compatible charset), when there is a page:
+    /// scanned for a publication date only when the candidates and the URL give none.
+    pub page: Option<&'a [u8]>,
 }
 
 /// A resolved publication or modification date.

@@ -1,42 +1,46 @@
 //! The publication and modification dates of a page, chosen among the candidates the clean
 //! stage found, the URL and the caller's hint.
 //!
-//! Order of trust (lower rank first): JSON-LD; meta tags that name their role; `<time>` that
-//! names its role; `<time>` and bylines in the article; meta tags of unknown role (`date`) and
-//! plain-text datelines; the URL; dates of unknown role outside the article (comments, related
-//! links); the hint. Within a rank a candidate that says it is the publication date comes
-//! before one whose role is unknown, then page order. A candidate is dropped when it does not
-//! parse to a day, is before 1990 (not the hint: the caller's word) or after the fetch time.
+//! Order of trust (lower rank first): JSON-LD in the article, then outside it; meta tags that
+//! name their role; `<time>` that names its role; `<time>` and bylines in the article; meta
+//! tags of unknown role (`date`) and plain-text datelines; the URL; dates of unknown role
+//! outside the article (comments, related links); a scan of the raw page when nothing else is
+//! found (`pagescan`); the hint. Within a rank a candidate that says it is the publication
+//! date comes before one whose role is unknown, then page order. A candidate is dropped when
+//! it does not parse to a day, is before 1990 (not the hint: the caller's word) or after the
+//! fetch time.
 //! The modification date is never earlier than the publication date; a page that only states
 //! a modification date gets it as publication date too. Times are shown in the site's offset:
 //! the first non-zero offset on the page, or the one a zone-less local time implies next to a
 //! UTC time of the same instant.
 
+use crate::pagescan::scan;
 use crate::parse::{parse, Parsed};
 use crate::{Candidate, Input, PageDate, Role};
 use jiff::civil::Date;
 
-/// Rank of a source (lower is trusted more). The URL ranks 5; dates outside the article
-/// (comments, related links, sidebars) rank below it.
+/// Rank of a source (lower is trusted more). JSON-LD the clean stage places outside the
+/// article (a related item, the site) comes after JSON-LD inside it; the URL ranks 6; dates
+/// outside the article (comments, related links, sidebars) rank below it.
 fn rank(c: &Candidate<'_>) -> u8 {
     let s = c.source;
     if s.starts_with("json-ld") || s.starts_with("jsonld") {
-        0
+        u8::from(!c.in_article)
     } else if s.starts_with("meta") {
         // `meta name=date` and the like say nothing of their role: after `<time>`
         if c.role == Role::Unknown {
-            4
+            5
         } else {
-            1
+            2
         }
     } else if !c.in_article && c.role == Role::Unknown {
-        6
+        7
     } else if s.starts_with("time") && c.role != Role::Unknown {
-        2
-    } else if s.starts_with("time") || s.starts_with("byline") {
         3
-    } else {
+    } else if s.starts_with("time") || s.starts_with("byline") {
         4
+    } else {
+        5
     }
 }
 
@@ -220,6 +224,25 @@ fn in_site_zone(mut p: Parsed, site: Option<i32>) -> Parsed {
     p
 }
 
+/// The instant `p` (with a time, in UTC) in the smallest whole-hour offset (-12 h to +14 h)
+/// whose local day is `day`.
+fn on_local_day(p: Parsed, day: Date) -> Option<Parsed> {
+    let ts = p.timestamp()?;
+    p.time?;
+    let mut hours: Vec<i32> = (-12..=14).collect();
+    hours.sort_by_key(|h| h.abs());
+    hours.into_iter().find_map(|h| {
+        let off = jiff::tz::Offset::from_hours(i8::try_from(h).ok()?).ok()?;
+        let dt = off.to_datetime(ts);
+        (dt.date() == day).then_some(Parsed {
+            date: dt.date(),
+            time: Some(dt.time()),
+            offset: Some(h * 3600),
+            has_day: true,
+        })
+    })
+}
+
 /// The chosen publication and modification dates, and the reference day for the text.
 pub struct Chosen {
     pub published: Option<PageDate>,
@@ -261,7 +284,14 @@ pub fn choose(input: &Input<'_>) -> Chosen {
         parsed.push((r, role_rank, idx, c.role, p, c.source));
     }
     if let Some(p) = input.url.and_then(from_url).filter(|p| bounds.ok(p)) {
-        parsed.push((5, 0, usize::MAX - 1, Role::Published, p, "url"));
+        parsed.push((6, 0, usize::MAX - 1, Role::Published, p, "url"));
+    }
+    // Nothing from the candidates or the URL: scan the raw page (before the hint, after any
+    // date on the page the clean stage found).
+    if parsed.is_empty() {
+        if let Some((p, src)) = input.page.and_then(|page| scan(page, |p| bounds.ok(p))) {
+            parsed.push((7, 2, usize::MAX - 2, Role::Published, p, src));
+        }
     }
     // The hint is the caller's word: the 1990 floor (meant for junk on pages) does not apply.
     if let Some(p) = input
@@ -269,7 +299,7 @@ pub fn choose(input: &Input<'_>) -> Chosen {
         .and_then(|h| parse(h, dmy))
         .filter(|p| p.has_day && bounds.not_after_fetch(p))
     {
-        parsed.push((7, 0, usize::MAX, Role::Published, p, "hint"));
+        parsed.push((8, 0, usize::MAX, Role::Published, p, "hint"));
     }
     parsed.sort_by_key(|(r, rr, idx, ..)| (*r, *rr, *idx));
     let site_offset = site_offset(parsed.iter().map(|(.., p, _)| p));
@@ -280,6 +310,16 @@ pub fn choose(input: &Input<'_>) -> Chosen {
         .find(|(_, _, _, role, ..)| *role != Role::Modified)
         .or_else(|| parsed.first())
         .map(|(.., p, src)| (with_zone(*p), *src));
+    // A UTC instant whose day differs by one from the URL's: the URL names the local day, so
+    // the site is east (or west) of UTC. Shown in the smallest whole-hour offset that puts the
+    // instant on the URL's day (same instant); the zone itself is not known.
+    let url_day = input.url.and_then(from_url).map(|p| p.date);
+    let published = published.map(|(p, src)| match (url_day, site_offset) {
+        (Some(day), None | Some(0)) if p.offset == Some(0) && p.date != day => {
+            (on_local_day(p, day).unwrap_or(p), src)
+        }
+        _ => (p, src),
+    });
     let modified = parsed
         .iter()
         .filter(|(_, _, _, role, ..)| *role == Role::Modified)
@@ -334,5 +374,44 @@ mod tests {
             d("https://x.com/a/08112021-fachtag").as_deref(),
             Some("2021-11-08")
         );
+    }
+
+    fn input<'a>(candidates: Vec<Candidate<'a>>, url: &'a str, page: &'a [u8]) -> Input<'a> {
+        Input {
+            candidates,
+            url: Some(url),
+            text: "",
+            published_hint: None,
+            fetched_at: None,
+            now: "2026-01-01T00:00:00Z".parse().unwrap(),
+            language: Some("en"),
+            page: Some(page),
+        }
+    }
+
+    #[test]
+    fn utc_instant_on_the_url_day() {
+        let c = Candidate {
+            source: "json-ld",
+            role: Role::Published,
+            raw: "2023-11-01T23:01:00Z",
+            in_article: true,
+        };
+        let chosen = choose(&input(vec![c], "https://x.it/esteri/2023/11/02/story", b""));
+        let p = chosen.published.unwrap();
+        assert_eq!(p.value, "2023-11-02T00:01:00+01:00");
+    }
+
+    #[test]
+    fn page_scan_only_when_nothing_else() {
+        let page = br#"<script>{"datePublished":"2019-03-02"}</script>"#;
+        let chosen = choose(&input(Vec::new(), "https://x.com/story", page));
+        let p = chosen.published.unwrap();
+        assert_eq!(
+            (p.value.as_str(), p.source.as_str()),
+            ("2019-03-02", "page:key")
+        );
+        let chosen = choose(&input(Vec::new(), "https://x.com/2018/09/11/story", page));
+        assert_eq!(chosen.published.unwrap().source, "url");
     }
 }

@@ -364,7 +364,7 @@ impl<'a> Tagger<'_, 'a> {
         // the nearest cue on either side, within the sentence
         let mut back_open = !self.sentence_start(i);
         let mut fwd_open = true;
-        for d in 1..=15usize {
+        for d in 1..=30usize {
             if back_open {
                 match i.checked_sub(d) {
                     Some(j) => {

@@ -41,6 +41,7 @@ fn run_case(path: &Path) -> Value {
         fetched_at: s("fetched_at").map(|t| t.parse().unwrap()),
         now: s("now").unwrap_or("2026-01-01T00:00:00Z").parse().unwrap(),
         language: s("language"),
+        page: s("page").map(str::as_bytes),
     };
     serde_json::to_value(run(&input)).unwrap()
 }

@@ -13,7 +13,7 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(512))]
 
     #[test]
-    fn any_input_no_panic(text in "\\PC{0,200}", raw in "\\PC{0,60}", url in "\\PC{0,60}", hint in "\\PC{0,30}") {
+    fn any_input_no_panic(text in "\\PC{0,200}", raw in "\\PC{0,60}", url in "\\PC{0,60}", hint in "\\PC{0,30}", page in proptest::collection::vec(any::<u8>(), 0..400)) {
         let input = Input {
             candidates: vec![Candidate { source: "byline", role: Role::Unknown, raw: &raw, in_article: true }],
             url: Some(&url),
@@ -22,6 +22,7 @@ proptest! {
             fetched_at: None,
             now: now(),
             language: Some("en"),
+            page: Some(&page),
         };
         let out = run(&input);
         let n = text.chars().count();
@@ -29,6 +30,31 @@ proptest! {
             prop_assert!(t.start < t.end && t.end <= n);
             let span: String = text.chars().skip(t.start).take(t.end - t.start).collect();
             prop_assert_eq!(span, t.text);
+        }
+    }
+
+    #[test]
+    fn page_scan_no_panic(page in proptest::collection::vec(prop_oneof![
+        Just(b"datePublished".to_vec()), Just(b"data-date".to_vec()), Just(b"datetime".to_vec()),
+        Just(b"=\"".to_vec()), Just(b"\":\"".to_vec()), Just(b"-".to_vec()), Just(b".".to_vec()),
+        Just(b"/".to_vec()), Just(b"T".to_vec()), Just(b"+".to_vec()), Just(b":".to_vec()),
+        "[0-9]{1,5}".prop_map(String::into_bytes), proptest::collection::vec(any::<u8>(), 0..4),
+    ], 0..60)) {
+        let page: Vec<u8> = page.concat();
+        let input = Input {
+            candidates: Vec::new(),
+            url: None,
+            text: "",
+            published_hint: None,
+            fetched_at: None,
+            now: now(),
+            language: None,
+            page: Some(&page),
+        };
+        if let Some(p) = run(&input).published {
+            prop_assert!(p.source.starts_with("page:"));
+            let back = parse(&p.value, true);
+            prop_assert!(back.is_some_and(|b| b.date.year() >= 1990 && b.timestamp().is_none_or(|t| t <= now())), "{}", p.value);
         }
     }
 

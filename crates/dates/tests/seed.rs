@@ -26,6 +26,7 @@ fn seed_article_dates() {
         fetched_at: None,
         now: "2018-09-12T00:00:00Z".parse().unwrap(),
         language: Some("en"),
+        page: None,
     };
     let dates = run(&input);
     let published = dates.published.expect("the hint is the publication date");
