@@ -224,22 +224,22 @@ fn in_site_zone(mut p: Parsed, site: Option<i32>) -> Parsed {
     p
 }
 
-/// The instant `p` (with a time, in UTC) in the smallest whole-hour offset (-12 h to +14 h)
-/// whose local day is `day`.
+/// The local day `day` of the UTC instant `p`, without a time: the site's offset is not known,
+/// and inventing one would misstate the hour, so only the day the URL vouches for is kept.
 fn on_local_day(p: Parsed, day: Date) -> Option<Parsed> {
     let ts = p.timestamp()?;
     p.time?;
-    let mut hours: Vec<i32> = (-12..=14).collect();
-    hours.sort_by_key(|h| h.abs());
-    hours.into_iter().find_map(|h| {
-        let off = jiff::tz::Offset::from_hours(i8::try_from(h).ok()?).ok()?;
-        let dt = off.to_datetime(ts);
-        (dt.date() == day).then_some(Parsed {
-            date: dt.date(),
-            time: Some(dt.time()),
-            offset: Some(h * 3600),
-            has_day: true,
-        })
+    // Only when some real offset (-12 h to +14 h) puts the instant on that day.
+    let plausible = (-12i8..=14).any(|h| {
+        jiff::tz::Offset::from_hours(h)
+            .map(|off| off.to_datetime(ts).date() == day)
+            .unwrap_or(false)
+    });
+    plausible.then_some(Parsed {
+        date: day,
+        time: None,
+        offset: None,
+        has_day: true,
     })
 }
 
@@ -311,8 +311,8 @@ pub fn choose(input: &Input<'_>) -> Chosen {
         .or_else(|| parsed.first())
         .map(|(.., p, src)| (with_zone(*p), *src));
     // A UTC instant whose day differs by one from the URL's: the URL names the local day, so
-    // the site is east (or west) of UTC. Shown in the smallest whole-hour offset that puts the
-    // instant on the URL's day (same instant); the zone itself is not known.
+    // the site is east (or west) of UTC. The zone itself is not known, so the URL's day is
+    // given without a time rather than with a guessed offset.
     let url_day = input.url.and_then(from_url).map(|p| p.date);
     let published = published.map(|(p, src)| match (url_day, site_offset) {
         (Some(day), None | Some(0)) if p.offset == Some(0) && p.date != day => {
@@ -399,7 +399,7 @@ mod tests {
         };
         let chosen = choose(&input(vec![c], "https://x.it/esteri/2023/11/02/story", b""));
         let p = chosen.published.unwrap();
-        assert_eq!(p.value, "2023-11-02T00:01:00+01:00");
+        assert_eq!(p.value, "2023-11-02");
     }
 
     #[test]
