@@ -37,7 +37,7 @@ enum Item {
     Failed(Rejection),
 }
 
-const BATCH_PER_THREAD: usize = 32;
+const BATCH_PER_THREAD: usize = 64;
 
 /// Runs the pipeline over the inputs, events to `out`, dead-letter lines to `err`.
 pub fn run(
@@ -165,11 +165,9 @@ fn envelope_id(line: &[u8]) -> Option<String> {
     })
 }
 
-fn process_one(
-    item: &Item,
-    opts: &Options,
-    pipeline: &Pipeline,
-) -> Result<Vec<u8>, (Option<String>, Rejection)> {
+type ItemResult = Result<Vec<u8>, (Option<String>, Rejection)>;
+
+fn process_one(item: &Item, opts: &Options, pipeline: &Pipeline) -> ItemResult {
     let json = Hints {
         content_type: Some("application/json".into()),
         ..Hints::default()
@@ -206,32 +204,45 @@ fn process_batch(
     if batch.is_empty() {
         return Ok(());
     }
-    let chunk = batch.len().div_ceil(threads).max(1);
-    let results: Vec<Vec<_>> = std::thread::scope(|s| {
-        let handles: Vec<_> = batch
-            .chunks(chunk)
-            .map(|items| {
-                s.spawn(move || {
-                    items
-                        .iter()
-                        .map(|i| process_one(i, opts, pipeline))
-                        .collect::<Vec<_>>()
+    // Threads take the next input as they finish one (pages differ a lot in cost, so fixed
+    // chunks would leave a core idle), then results are put back in input order.
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut results: Vec<(usize, ItemResult)> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..threads.min(batch.len()))
+            .map(|_| {
+                s.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(item) = batch.get(i) else {
+                            return done;
+                        };
+                        done.push((i, process_one(item, opts, pipeline)));
+                    }
                 })
             })
             .collect();
         handles
             .into_iter()
-            .map(|h| {
+            .flat_map(|h| {
                 h.join().unwrap_or_else(|_| {
-                    vec![Err((
-                        None,
-                        Rejection::new(crate::event::Reason::Internal, "worker thread panicked"),
-                    ))]
+                    vec![(
+                        usize::MAX,
+                        Err((
+                            None,
+                            Rejection::new(
+                                crate::event::Reason::Internal,
+                                "worker thread panicked",
+                            ),
+                        )),
+                    )]
                 })
             })
             .collect()
     });
-    for result in results.into_iter().flatten() {
+    results.sort_by_key(|(i, _)| *i);
+    let results = results.into_iter().map(|(_, r)| r);
+    for result in results {
         match result {
             Ok(json) => {
                 out.write_all(&json)?;

@@ -146,7 +146,32 @@ fn run_cases(what: &str, cases: Vec<Case>, max_message_bytes: Option<u64>) {
     }
 
     if let Err(e) = done {
-        // Say which inputs were answered and which are still stuck before failing.
+        // Say which inputs were answered (and how) and which are still stuck before failing.
+        for (case, at) in cases.iter().zip(&placed) {
+            let how: Vec<String> = by_source
+                .get(at)
+                .map(|outs| {
+                    outs.iter()
+                        .map(|r| match r.header("dlq_reason") {
+                            Some(reason) => format!(
+                                "dead letter {reason} ({})",
+                                r.header("dlq_detail").unwrap_or_default()
+                            ),
+                            None => "event".to_string(),
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            println!(
+                "{what}: {:<50} -> {}",
+                case.input.id,
+                if how.is_empty() {
+                    "NO OUTPUT".to_string()
+                } else {
+                    how.join(", ")
+                }
+            );
+        }
         let answered: Vec<Placed> = by_source.keys().copied().collect();
         let stuck: Vec<&str> = cases
             .iter()
