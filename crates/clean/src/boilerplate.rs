@@ -165,7 +165,7 @@ pub(crate) fn classify_attrs(class: &str, id: &str, role: &str, itemprop: &str) 
         id,
         role,
         itemprop,
-        &mut std::collections::HashMap::new(),
+        &mut rustc_hash::FxHashMap::default(),
     )
 }
 
@@ -385,15 +385,49 @@ static NEG_MATCHER: std::sync::LazyLock<Option<aho_corasick::AhoCorasick>> =
 
 /// Every substring the detailed checks in `classify_words` look for.
 const ANY_WORDS: &[&str] = &[
-    "article", "story", "entry", "post", "news", "blog", "main", "single", "body", "content",
-    "text", "prose", "byline", "dateline", "date", "timestamp", "publish", "posted", "updated",
-    "time", "meta", "author", "caption", "credit", "related", "recommend", "promo", "comment",
-    "teaser", "sidebar", "popular", "trending", "more-", "card",
+    "article",
+    "story",
+    "entry",
+    "post",
+    "news",
+    "blog",
+    "main",
+    "single",
+    "body",
+    "content",
+    "text",
+    "prose",
+    "byline",
+    "dateline",
+    "date",
+    "timestamp",
+    "publish",
+    "posted",
+    "updated",
+    "time",
+    "meta",
+    "author",
+    "caption",
+    "credit",
+    "related",
+    "recommend",
+    "promo",
+    "comment",
+    "teaser",
+    "sidebar",
+    "popular",
+    "trending",
+    "more-",
+    "card",
 ];
 
 static ANY_MATCHER: std::sync::LazyLock<Option<aho_corasick::AhoCorasick>> =
     std::sync::LazyLock::new(|| {
-        let all: Vec<&str> = ANY_WORDS.iter().chain(NEG_ANYWHERE.iter()).copied().collect();
+        let all: Vec<&str> = ANY_WORDS
+            .iter()
+            .chain(NEG_ANYWHERE.iter())
+            .copied()
+            .collect();
         aho_corasick::AhoCorasick::new(all).ok()
     });
 
@@ -564,10 +598,27 @@ pub(crate) fn is_boilerplate_line(line: &str) -> bool {
     // Calls to action closing promotional boxes.
     if n <= 40
         && [
-            "learn more", "get started", "sign up today", "schedule your free", "schedule a free",
-            "talk to our", "contact us", "call us", "book now", "request a quote", "get a quote",
-            "get a free", "click here", "download now", "try it free", "start your free",
-            "start free trial", "subscribe now", "join now", "shop now", "buy now",
+            "learn more",
+            "get started",
+            "sign up today",
+            "schedule your free",
+            "schedule a free",
+            "talk to our",
+            "contact us",
+            "call us",
+            "book now",
+            "request a quote",
+            "get a quote",
+            "get a free",
+            "click here",
+            "download now",
+            "try it free",
+            "start your free",
+            "start free trial",
+            "subscribe now",
+            "join now",
+            "shop now",
+            "buy now",
         ]
         .iter()
         .any(|p| low.starts_with(p))
@@ -604,31 +655,6 @@ pub(crate) fn is_boilerplate_line(line: &str) -> bool {
         return true;
     }
     false
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn state_modifiers_do_not_prune() {
-        assert!(!classify_attrs("main-wrapper has-sidebar", "", "", "").negative);
-        assert!(classify_attrs("related-articles", "", "", "").negative);
-        assert!(classify_attrs("ad-slot", "", "", "").negative);
-        assert!(!classify_attrs("headline", "", "", "").negative);
-        assert!(classify_attrs("article-body", "", "", "").positive);
-    }
-
-    #[test]
-    fn stock_lines() {
-        assert!(is_boilerplate_line("Advertisement"));
-        assert!(is_boilerplate_line("Reading Time:2 minutes"));
-        assert!(is_boilerplate_line("5 min read"));
-        assert!(is_boilerplate_line("Why you can trust SCMP"));
-        assert!(!is_boilerplate_line(
-            "Share prices fell sharply on Tuesday."
-        ));
-    }
 }
 
 /// Headings that open the page's furniture after the story ("More from…", "Related",
@@ -680,7 +706,42 @@ pub(crate) fn is_stop_heading(text: &str) -> bool {
         "explore more",
         "keep reading",
     ];
-    const PREFIXES: &[&str] = &["more from ", "related ", "latest ", "recent ", "comments (", "more stories", "more news"];
-    STOPS.iter().any(|s| low == *s)
-        || PREFIXES.iter().any(|p| low.starts_with(p) && low.len() <= p.len() + 25)
+    const PREFIXES: &[&str] = &[
+        "more from ",
+        "related ",
+        "latest ",
+        "recent ",
+        "comments (",
+        "more stories",
+        "more news",
+    ];
+    STOPS.contains(&low)
+        || PREFIXES
+            .iter()
+            .any(|p| low.starts_with(p) && low.len() <= p.len() + 25)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn state_modifiers_do_not_prune() {
+        assert!(!classify_attrs("main-wrapper has-sidebar", "", "", "").negative);
+        assert!(classify_attrs("related-articles", "", "", "").negative);
+        assert!(classify_attrs("ad-slot", "", "", "").negative);
+        assert!(!classify_attrs("headline", "", "", "").negative);
+        assert!(classify_attrs("article-body", "", "", "").positive);
+    }
+
+    #[test]
+    fn stock_lines() {
+        assert!(is_boilerplate_line("Advertisement"));
+        assert!(is_boilerplate_line("Reading Time:2 minutes"));
+        assert!(is_boilerplate_line("5 min read"));
+        assert!(is_boilerplate_line("Why you can trust SCMP"));
+        assert!(!is_boilerplate_line(
+            "Share prices fell sharply on Tuesday."
+        ));
+    }
 }

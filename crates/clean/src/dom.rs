@@ -420,7 +420,9 @@ fn open_element(
         flags |= flag::POSITIVE;
     }
     let hidden = at.hidden
-        || at.aria_hidden.is_some_and(|v| v.eq_ignore_ascii_case("true"))
+        || at
+            .aria_hidden
+            .is_some_and(|v| v.eq_ignore_ascii_case("true"))
         || at.style.is_some_and(style_hidden);
     if hidden && !matches!(tag, Tag::Html | Tag::Body | Tag::Head) {
         flags |= flag::HIDDEN;
@@ -442,9 +444,7 @@ fn open_element(
     } else if !structural && (class_pruned || soft_pruned) {
         flags |= flag::NEG_CLASS;
     }
-    if tag == Tag::Article
-        || at.itemtype.contains("Article")
-        || at.itemtype.contains("BlogPosting")
+    if tag == Tag::Article || at.itemtype.contains("Article") || at.itemtype.contains("BlogPosting")
     {
         flags |= flag::ARTICLE;
         class_weight += 10;

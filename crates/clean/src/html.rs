@@ -23,7 +23,8 @@ pub(crate) fn clean_html(
     input: &Input<'_>,
     encoding: &'static str,
 ) -> Result<Cleaned, CleanError> {
-    let parsed = Html::parse_document(text);
+    let text = crate::nesting::limit_depth(text);
+    let parsed = Html::parse_document(&text);
     let doc = crate::dom::walk(&parsed);
     drop(parsed);
     decide(&doc, input, encoding)
@@ -118,7 +119,7 @@ fn decide(doc: &Doc, input: &Input<'_>, encoding: &'static str) -> Result<Cleane
         let ld_len = ld_body.chars().filter(|c| !c.is_whitespace()).count();
         if ld_len > body_len.max(SHORT_BODY / 2) {
             paras = ld_body.split("\n\n").map(str::to_string).collect();
-        } else {
+        } else if doc.text.len() <= 2 * 1024 * 1024 {
             let all = extract::emit_all(doc, &title_key);
             let all_len: usize = all
                 .iter()
@@ -225,6 +226,31 @@ fn decide(doc: &Doc, input: &Input<'_>, encoding: &'static str) -> Result<Cleane
         authors = people(&raws, site.as_deref(), false, &mut agencies);
         if !authors.is_empty() {
             source = Some("html:byline");
+        }
+    }
+    if authors.is_empty() {
+        // A "By Jane Doe" line near the top of the article, in no marked element.
+        let range = match doc.elems.get(scope as usize) {
+            Some(e) => (e.text_start as usize, e.text_end as usize),
+            None => (0, doc.text.len()),
+        };
+        let text = doc.text.get(range.0..range.1).unwrap_or("");
+        let head: String = text.chars().take(6000).collect();
+        for line in head.lines() {
+            let l = line.trim();
+            if l.len() > 3
+                && l.len() <= 80
+                && (l.starts_with("By ") || l.starts_with("BY ") || l.starts_with("by "))
+                && l.split_whitespace().count() <= 9
+                && l.get(3..)
+                    .is_some_and(|r| r.trim_start().starts_with(char::is_uppercase))
+            {
+                authors = people(&[byline_names(l)], site.as_deref(), false, &mut agencies);
+                if !authors.is_empty() {
+                    source = Some("html:text-byline");
+                    break;
+                }
+            }
         }
     }
     authors.truncate(12);

@@ -10,6 +10,7 @@
 //! - `boilerplate`: what furniture looks like (class words, stock lines).
 //! - `extract`: choosing the body container(s) and emitting paragraphs.
 //! - `metadata`: JSON-LD, meta tags, titles, authors, date strings for the dates stage.
+//! - `nesting`: flattening pathologically deep markup before the parser sees it.
 //! - `html`: the HTML path tying the above together.
 //! - `plaintext`: the plain-text path (a reader's copy of a page).
 //! - `normalise`: whitespace normalisation, idempotent and never growing.
@@ -34,6 +35,7 @@ mod extract;
 mod html;
 mod lang;
 mod metadata;
+mod nesting;
 pub mod normalise;
 mod plaintext;
 

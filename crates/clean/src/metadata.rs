@@ -569,6 +569,10 @@ pub(crate) fn split_names(s: &str) -> Vec<String> {
     let s = normalise_inline(s);
     let mut s = s.as_str();
     for p in [
+        "written by:",
+        "posted by:",
+        "authored by:",
+        "authored by ",
         "by:",
         "by ",
         "written by ",
@@ -589,6 +593,22 @@ pub(crate) fn split_names(s: &str) -> Vec<String> {
         }
     }
     let mut out = Vec::new();
+    // "Last, First; Last, First" (library-style metadata).
+    if s.contains(';') {
+        let parts: Vec<&str> = s
+            .split(';')
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .collect();
+        if parts.iter().all(|p| p.matches(',').count() == 1) {
+            for p in parts.iter().take(12) {
+                if let Some((last, first)) = p.split_once(',') {
+                    out.push(format!("{} {}", first.trim(), last.trim()));
+                }
+            }
+            return out;
+        }
+    }
     let replaced = s
         .replace(" and ", "|")
         .replace(" And ", "|")
@@ -620,7 +640,14 @@ pub(crate) fn plausible_person(name: &str, site: Option<&str>, typed_person: boo
     if !(2..=60).contains(&chars) {
         return false;
     }
-    if n.contains("http") || n.contains('@') || n.contains("www.") || n.contains(".com") {
+    if n.contains("http")
+        || n.contains('@')
+        || n.contains("www.")
+        || n.contains(".com")
+        || n.contains(':')
+        || n.ends_with(" says")
+        || (n.contains('.') && !n.contains(' ') && chars > 5)
+    {
         return false;
     }
     if n.chars().filter(|c| c.is_ascii_digit()).count() > 0 {
@@ -635,6 +662,19 @@ pub(crate) fn plausible_person(name: &str, site: Option<&str>, typed_person: boo
         return false;
     }
     const NOT_PEOPLE: &[&str] = &[
+        "name",
+        "yourname",
+        "signin",
+        "login",
+        "writtenby",
+        "postedby",
+        "researchedby",
+        "reviewedby",
+        "by",
+        "community",
+        "authors",
+        "contributors",
+        "whowho",
         "staff",
         "staffwriter",
         "staffreporter",

