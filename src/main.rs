@@ -43,7 +43,7 @@ enum Command {
         #[arg(long, short)]
         config: Option<PathBuf>,
     },
-    /// Print the effective configuration (secrets masked) and exit.
+    /// Print the effective configuration as JSON (secrets masked) and exit.
     Config {
         #[arg(long, short)]
         config: Option<PathBuf>,
@@ -117,7 +117,7 @@ fn main() -> ExitCode {
                 Ok(c) => c,
                 Err(code) => return code,
             };
-            match toml_dump(&config) {
+            match serde_json::to_string_pretty(&config) {
                 Ok(s) => {
                     println!("{s}");
                     ExitCode::SUCCESS
@@ -129,10 +129,6 @@ fn main() -> ExitCode {
             }
         }
     }
-}
-
-fn toml_dump(config: &Config) -> Result<String, serde_json::Error> {
-    serde_json::to_string_pretty(config)
 }
 
 /// Runs an async command on a multi-threaded runtime with SIGINT/SIGTERM wired to a
