@@ -23,7 +23,7 @@ pub(crate) fn clean_html(
     input: &Input<'_>,
     encoding: &'static str,
 ) -> Result<Cleaned, CleanError> {
-    let text = crate::nesting::limit_depth(text);
+    let text = crate::prepass::prepare(text);
     let parsed = Html::parse_document(&text);
     let doc = crate::dom::walk(&parsed);
     drop(parsed);

@@ -10,7 +10,8 @@
 //! - `boilerplate`: what furniture looks like (class words, stock lines).
 //! - `extract`: choosing the body container(s) and emitting paragraphs.
 //! - `metadata`: JSON-LD, meta tags, titles, authors, date strings for the dates stage.
-//! - `nesting`: flattening pathologically deep markup before the parser sees it.
+//! - `prepass`: one byte scan before the parser: pathological nesting flattened, script and
+//!   style bodies (never read) emptied.
 //! - `html`: the HTML path tying the above together.
 //! - `plaintext`: the plain-text path (a reader's copy of a page).
 //! - `normalise`: whitespace normalisation, idempotent and never growing.
@@ -35,9 +36,9 @@ mod extract;
 mod html;
 mod lang;
 mod metadata;
-mod nesting;
 pub mod normalise;
 mod plaintext;
+mod prepass;
 
 /// What the caller knows about the content before looking at it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

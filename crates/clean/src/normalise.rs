@@ -35,25 +35,45 @@ fn is_newline(c: char) -> bool {
 /// Collapses one line's horizontal whitespace into single spaces and drops invisible and
 /// control characters, trimming both ends. Output never longer than input.
 pub fn normalise_inline(s: &str) -> String {
+    // Runs of ordinary characters are copied as slices; only whitespace, controls and
+    // invisibles are looked at one by one (this runs over every text node of every page).
     let mut out = String::with_capacity(s.len());
     let mut pending_space = false;
-    for c in s.chars() {
-        if is_invisible(c) {
+    let mut run_start = 0usize;
+    let flush = |out: &mut String, pending: &mut bool, run: &str| {
+        if run.is_empty() {
+            return;
+        }
+        if *pending {
+            out.push(' ');
+            *pending = false;
+        }
+        out.push_str(run);
+    };
+    for (i, c) in s.char_indices() {
+        let special = if c.is_ascii() {
+            c <= ' ' || c == '\u{7f}'
+        } else {
+            is_invisible(c) || is_hspace(c) || is_newline(c) || c.is_control()
+        };
+        if !special {
             continue;
         }
+        flush(
+            &mut out,
+            &mut pending_space,
+            s.get(run_start..i).unwrap_or_default(),
+        );
+        run_start = i + c.len_utf8();
         if is_hspace(c) || is_newline(c) {
             pending_space = !out.is_empty();
-            continue;
         }
-        if c.is_control() {
-            continue;
-        }
-        if pending_space {
-            out.push(' ');
-            pending_space = false;
-        }
-        out.push(c);
     }
+    flush(
+        &mut out,
+        &mut pending_space,
+        s.get(run_start..).unwrap_or_default(),
+    );
     out
 }
 

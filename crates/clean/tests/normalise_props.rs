@@ -55,4 +55,34 @@ proptest! {
         prop_assert!(!t.starts_with('\n') && !t.ends_with('\n'));
         prop_assert!(!t.contains("  "));
     }
+
+    /// The slice-copying implementation says the same as the plain definition: drop
+    /// invisibles and controls, collapse whitespace runs to one space, trim.
+    #[test]
+    fn inline_matches_its_definition(s in messy()) {
+        let mut expected = String::new();
+        let mut pending = false;
+        for c in s.chars() {
+            let invisible = matches!(
+                c,
+                '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}' | '\u{180E}'
+            );
+            if invisible {
+                continue;
+            }
+            if c.is_whitespace() {
+                pending = !expected.is_empty();
+                continue;
+            }
+            if c.is_control() {
+                continue;
+            }
+            if pending {
+                expected.push(' ');
+                pending = false;
+            }
+            expected.push(c);
+        }
+        prop_assert_eq!(normalise_inline(&s), expected);
+    }
 }
