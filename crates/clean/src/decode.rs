@@ -61,9 +61,13 @@ pub(crate) fn decode<'a>(
         }
     }
     // Valid UTF-8 is almost never an accident; check it before guessing.
-    if !tried.contains(&UTF_8) && std::str::from_utf8(bytes).is_ok() {
-        if let Some(d) = try_decode(bytes, UTF_8) {
-            return Ok(d);
+    if !tried.contains(&UTF_8) {
+        if let Ok(text) = std::str::from_utf8(bytes) {
+            // Already validated: borrow it rather than have the decoder validate it again.
+            return Ok(Decoded {
+                text: Cow::Borrowed(text),
+                encoding: UTF_8,
+            });
         }
     }
     let mut det = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);

@@ -212,18 +212,22 @@ fn is_json_ld(attrs: &[u8]) -> bool {
 /// where an attribute value may start (after `=`), as in the HTML tokenizer, so a stray
 /// apostrophe in an attribute name cannot swallow the page.
 fn tag_end(b: &[u8], from: usize) -> usize {
-    let mut quote: Option<u8> = None;
     let mut after_eq = false;
     let mut k = from;
     while let Some(&c) = b.get(k) {
-        match quote {
-            Some(q) if c == q => quote = None,
-            Some(_) => {}
-            None if c == b'>' => return k + 1,
-            None if (c == b'"' || c == b'\'') && after_eq => quote = Some(c),
-            None if c == b'=' => after_eq = true,
-            None if c.is_ascii_whitespace() => {}
-            None => after_eq = false,
+        match c {
+            b'>' => return k + 1,
+            b'"' | b'\'' if after_eq => {
+                // Attribute values are most of a tag's bytes (class lists, URLs): jump.
+                match b.get(k + 1..).and_then(|s| memchr::memchr(c, s)) {
+                    Some(off) => k += off + 1,
+                    None => return b.len(),
+                }
+                after_eq = false;
+            }
+            b'=' => after_eq = true,
+            c if c.is_ascii_whitespace() => {}
+            _ => after_eq = false,
         }
         k += 1;
     }
