@@ -35,7 +35,7 @@ use std::thread;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use flate2::read::GzDecoder;
-use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
+use rdkafka::admin::{AdminClient, AdminOptions};
 use rdkafka::client::DefaultClientContext;
 use rdkafka::config::ClientConfig;
 use rdkafka::consumer::{BaseConsumer, Consumer};
@@ -44,6 +44,12 @@ use rdkafka::message::{Header, Headers, Message, OwnedHeaders};
 use rdkafka::producer::{DeliveryFuture, FutureProducer, FutureRecord};
 use rdkafka::types::RDKafkaErrorCode;
 use rdkafka::{Offset, TopicPartitionList};
+
+/// The integration tests' broker, topic and offset helpers, shared rather than copied.
+#[path = "../tests/it/helpers.rs"]
+mod helpers;
+
+use helpers::{block_on, broker, repo_dir};
 
 const PARTITIONS: i32 = 6;
 
@@ -81,7 +87,7 @@ fn main() {
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_news-enricher")));
     println!("kafka_pipeline: worker binary {}", worker_bin.display());
-    let bootstrap = broker();
+    let bootstrap = broker().to_string();
     let work = tempfile::Builder::new()
         .prefix("kafka-bench-")
         .tempdir()
@@ -95,7 +101,14 @@ fn main() {
         format!("{run}.dlq"),
         format!("{run}.group"),
     );
-    create_topics(&bootstrap, &[&input, &output, &dlq]);
+    helpers::create_topics(
+        &bootstrap,
+        &[
+            (&input, PARTITIONS),
+            (&output, PARTITIONS),
+            (&dlq, PARTITIONS),
+        ],
+    );
     let producer = producer(&bootstrap);
     let t = Instant::now();
     let mut input_ts: HashMap<(i32, i64), i64> = HashMap::with_capacity(n * 2);
@@ -108,7 +121,7 @@ fn main() {
             .sum::<usize>() as f64
             / 1e6
     );
-    let backlog_end = high_watermarks(&bootstrap, &input);
+    let backlog_end = helpers::high_watermarks(&bootstrap, &input, PARTITIONS);
 
     let admin = free_addr();
     let log = work.path().join("worker.log");
@@ -168,7 +181,7 @@ fn main() {
     let m = ((rate * secs) as usize).max(1);
     println!("kafka_pipeline: latency phase: {m} articles at {rate:.1}/s");
     produce_pages(&producer, &input, &pages, n, m, Some(rate), &mut input_ts);
-    let end2 = high_watermarks(&bootstrap, &input);
+    let end2 = helpers::high_watermarks(&bootstrap, &input, PARTITIONS);
     wait_committed(
         &bootstrap,
         &group,
@@ -304,10 +317,6 @@ fn now_ms() -> u128 {
         .unwrap_or(0)
 }
 
-fn repo_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
 fn load_pages(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let mut names: Vec<PathBuf> = fs::read_dir(dir)
         .expect("corpus dir")
@@ -334,77 +343,11 @@ fn load_pages(dir: &Path) -> Vec<(String, Vec<u8>)> {
         .collect()
 }
 
-fn broker() -> String {
-    if let Ok(b) = std::env::var("KAFKA_BOOTSTRAP") {
-        if !b.trim().is_empty() {
-            return b;
-        }
-    }
-    let out = Command::new(repo_dir().join("deploy/local/kafka"))
-        .arg("start")
-        .stdin(Stdio::null())
-        .output()
-        .expect("run deploy/local/kafka");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "deploy/local/kafka start failed:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    stdout
-        .lines()
-        .rev()
-        .find_map(|l| l.trim().strip_prefix("BOOTSTRAP="))
-        .expect("BOOTSTRAP= line")
-        .to_string()
-}
-
-fn block_on<F: std::future::Future>(f: F) -> F::Output {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime")
-        .block_on(f)
-}
-
 fn admin_client(bootstrap: &str) -> AdminClient<DefaultClientContext> {
     ClientConfig::new()
         .set("bootstrap.servers", bootstrap)
         .create()
         .expect("admin")
-}
-
-fn create_topics(bootstrap: &str, names: &[&str]) {
-    let admin = admin_client(bootstrap);
-    let topics: Vec<NewTopic> = names
-        .iter()
-        .map(|n| NewTopic::new(n, PARTITIONS, TopicReplication::Fixed(1)))
-        .collect();
-    let opts = AdminOptions::new().operation_timeout(Some(Duration::from_secs(30)));
-    for r in block_on(admin.create_topics(topics.iter(), &opts)).expect("create topics") {
-        r.unwrap_or_else(|(n, e)| panic!("create {n}: {e}"));
-    }
-    // Wait for leaders.
-    let c = consumer(bootstrap, &[]);
-    for name in names {
-        let deadline = Instant::now() + Duration::from_secs(30);
-        loop {
-            let ok = c
-                .fetch_metadata(Some(name), Duration::from_secs(5))
-                .ok()
-                .is_some_and(|md| {
-                    md.topics().first().is_some_and(|t| {
-                        t.partitions().len() == PARTITIONS as usize
-                            && t.partitions().iter().all(|p| p.leader() >= 0)
-                    })
-                });
-            if ok {
-                break;
-            }
-            assert!(Instant::now() < deadline, "topic {name} not ready");
-            thread::sleep(Duration::from_millis(200));
-        }
-    }
 }
 
 fn delete_topics(bootstrap: &str, names: &[&str]) {
@@ -505,39 +448,6 @@ fn produce_pages(
     settle(&mut pending, input_ts);
 }
 
-fn high_watermarks(bootstrap: &str, topic: &str) -> Vec<i64> {
-    let c = consumer(bootstrap, &[]);
-    (0..PARTITIONS)
-        .map(|p| {
-            c.fetch_watermarks(topic, p, Duration::from_secs(10))
-                .expect("watermarks")
-                .1
-        })
-        .collect()
-}
-
-fn committed(bootstrap: &str, group: &str, topic: &str) -> Vec<i64> {
-    let c: BaseConsumer = ClientConfig::new()
-        .set("bootstrap.servers", bootstrap)
-        .set("group.id", group)
-        .set("enable.auto.commit", "false")
-        .create()
-        .expect("consumer");
-    let mut tpl = TopicPartitionList::new();
-    for p in 0..PARTITIONS {
-        tpl.add_partition(topic, p);
-    }
-    let got = c
-        .committed_offsets(tpl, Duration::from_secs(10))
-        .expect("committed");
-    (0..PARTITIONS)
-        .map(|p| match got.find_partition(topic, p).map(|e| e.offset()) {
-            Some(Offset::Offset(o)) => o,
-            _ => -1,
-        })
-        .collect()
-}
-
 fn free_addr() -> SocketAddr {
     TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
@@ -623,7 +533,7 @@ fn wait_committed(
 ) {
     let started = Instant::now();
     loop {
-        let c = committed(bootstrap, group, topic);
+        let c = helpers::committed(bootstrap, group, topic, PARTITIONS);
         if c.iter().zip(end).all(|(c, e)| c >= e) {
             return;
         }
@@ -677,7 +587,7 @@ struct Source {
 fn read_outputs(bootstrap: &str, output: &str, dlq: &str, after: Option<&[i64]>) -> Outputs {
     let mut out = Outputs::default();
     for topic in [output, dlq] {
-        let ends = high_watermarks(bootstrap, topic);
+        let ends = helpers::high_watermarks(bootstrap, topic, PARTITIONS);
         let c = consumer(
             bootstrap,
             &[

@@ -994,6 +994,52 @@ mod live {
         }
     }
 
+    /// One test's topics and consumer group: unique names, created on the broker (the
+    /// dead-letter topic with one partition).
+    pub struct TestTopics {
+        pub input: String,
+        pub output: String,
+        pub dlq: String,
+        pub group: String,
+    }
+
+    impl TestTopics {
+        pub fn create(bootstrap: &str, prefix: &str, input_parts: i32, output_parts: i32) -> Self {
+            let t = TestTopics {
+                input: unique(&format!("{prefix}-in")),
+                output: unique(&format!("{prefix}-out")),
+                dlq: unique(&format!("{prefix}-dlq")),
+                group: unique(&format!("{prefix}-g")),
+            };
+            create_topics(
+                bootstrap,
+                &[],
+                &[
+                    (&t.input, input_parts),
+                    (&t.output, output_parts),
+                    (&t.dlq, 1),
+                ],
+            );
+            t
+        }
+
+        /// A worker on these topics, with extra environment.
+        pub fn spec<'a>(
+            &'a self,
+            bootstrap: &'a str,
+            env: Vec<(String, String)>,
+        ) -> WorkerSpec<'a> {
+            WorkerSpec {
+                bootstrap,
+                group: &self.group,
+                input: &self.input,
+                output: &self.output,
+                dead_letter: &self.dlq,
+                env,
+            }
+        }
+    }
+
     pub fn create_topics(bootstrap: &str, extra: &[(&str, &str)], topics: &[(&str, i32)]) {
         let mut cfg = ClientConfig::new();
         cfg.set("bootstrap.servers", bootstrap);
@@ -1307,21 +1353,13 @@ fn live_metrics_named_in_rules_and_dashboard_exist_in_a_scrape() {
     let Some(bootstrap) = bootstrap(test) else {
         return;
     };
-    let (input, output, dlq, group) = (
-        unique("metrics-in"),
-        unique("metrics-out"),
-        unique("metrics-dlq"),
-        unique("metrics-g"),
+    let topics = TestTopics::create(&bootstrap, "metrics", 2, 2);
+    let (input, output, dlq) = (
+        topics.input.clone(),
+        topics.output.clone(),
+        topics.dlq.clone(),
     );
-    create_topics(&bootstrap, &[], &[(&input, 2), (&output, 2), (&dlq, 1)]);
-    let spec = WorkerSpec {
-        bootstrap: &bootstrap,
-        group: &group,
-        input: &input,
-        output: &output,
-        dead_letter: &dlq,
-        env: vec![],
-    };
+    let spec = topics.spec(&bootstrap, vec![]);
     let mut w = Worker::start("metrics", &spec);
     assert!(
         w.wait_ready(Duration::from_secs(60)),
@@ -1866,21 +1904,13 @@ fn live_scale_1_to_3_to_1_workers_loses_nothing() {
     let Some(bootstrap) = bootstrap(test) else {
         return;
     };
-    let (input, output, dlq, group) = (
-        unique("scale-in"),
-        unique("scale-out"),
-        unique("scale-dlq"),
-        unique("scale-g"),
+    let topics = TestTopics::create(&bootstrap, "scale", 6, 3);
+    let (input, output, dlq) = (
+        topics.input.clone(),
+        topics.output.clone(),
+        topics.dlq.clone(),
     );
-    create_topics(&bootstrap, &[], &[(&input, 6), (&output, 3), (&dlq, 1)]);
-    let spec = WorkerSpec {
-        bootstrap: &bootstrap,
-        group: &group,
-        input: &input,
-        output: &output,
-        dead_letter: &dlq,
-        env: vec![],
-    };
+    let spec = topics.spec(&bootstrap, vec![]);
     let n = 3000;
     let mut w1 = Worker::start("scale-w1", &spec);
     assert!(w1.wait_ready(Duration::from_secs(60)), "{}", w1.output());
@@ -1965,30 +1995,27 @@ fn live_rolling_restart_exactly_once_no_loss_no_duplicates() {
     let Some(bootstrap) = bootstrap(test) else {
         return;
     };
-    let (input, output, dlq, group) = (
-        unique("roll-in"),
-        unique("roll-out"),
-        unique("roll-dlq"),
-        unique("roll-g"),
+    let topics = TestTopics::create(&bootstrap, "roll", 6, 3);
+    let (input, output, dlq) = (
+        topics.input.clone(),
+        topics.output.clone(),
+        topics.dlq.clone(),
     );
-    create_topics(&bootstrap, &[], &[(&input, 6), (&output, 3), (&dlq, 1)]);
     // A Deployment's replacement pod has a new name, so a new transactional.id.
-    let spec_for = |tx: &str| WorkerSpec {
-        bootstrap: &bootstrap,
-        group: &group,
-        input: &input,
-        output: &output,
-        dead_letter: &dlq,
-        env: vec![
-            (
-                "NEWS_ENRICHER__DELIVERY__MODE".into(),
-                "exactly-once".into(),
-            ),
-            (
-                "NEWS_ENRICHER__DELIVERY__TRANSACTIONAL_ID".into(),
-                tx.into(),
-            ),
-        ],
+    let spec_for = |tx: &str| {
+        topics.spec(
+            &bootstrap,
+            vec![
+                (
+                    "NEWS_ENRICHER__DELIVERY__MODE".into(),
+                    "exactly-once".into(),
+                ),
+                (
+                    "NEWS_ENRICHER__DELIVERY__TRANSACTIONAL_ID".into(),
+                    tx.into(),
+                ),
+            ],
+        )
     };
     let tag = unique("rr");
     let mut workers: Vec<Worker> = (0..3)
