@@ -196,6 +196,8 @@ pub(crate) struct Elem {
     pub text_start: u32,
     pub text_end: u32,
     pub flags: u16,
+    /// [`flag::ARTICLE`] boxes in the subtree, itself included (after pruning).
+    pub articles: u16,
     /// Readability-style class/id weight (-25, 0, +25…).
     pub class_weight: i16,
     /// Non-whitespace characters of text in the subtree, boilerplate excluded.
@@ -580,6 +582,7 @@ fn open_element(
         text_start: text_pos,
         text_end: text_pos,
         flags,
+        articles: 0,
         class_weight,
         text_len: 0,
         link_len: 0,
@@ -885,7 +888,12 @@ pub(crate) fn compute_stats(doc: &mut Doc) {
             e.para_len = para_len;
         }
         let paras = paras + u32::from(loose > 0.0);
+        if flags & flag::ARTICLE != 0 {
+            e.articles = e.articles.saturating_add(1);
+        }
+        let articles = e.articles;
         if let Some(p) = doc.elems.get_mut(parent as usize) {
+            p.articles = p.articles.saturating_add(articles);
             if !caption {
                 p.text_len += text_len;
                 p.link_len += if tag == Tag::A { text_len } else { link_len };

@@ -91,6 +91,16 @@ pub(crate) fn select(doc: &Doc) -> Option<Selection> {
         if matches!(pe.tag, Tag::Body | Tag::Html) || !usable(pe) || depth >= 10 {
             break;
         }
+        // Out of one story into a list of stories: when the other stories are much shorter
+        // than ours, they are teasers (a body cut into `<article>` sections has parts of
+        // similar size).
+        if t.articles > 0 && pe.articles > t.articles {
+            let others = u32::from(pe.articles - t.articles);
+            let other_len = pe.para_len.saturating_sub(t.para_len) / others;
+            if other_len * 3 < t.para_len {
+                break;
+            }
+        }
         if pe.link_density() >= 0.3 || (pe.para_len as u64) * 10 < (pe.text_len as u64) * 5 {
             break;
         }
