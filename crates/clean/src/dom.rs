@@ -183,6 +183,8 @@ pub(crate) mod flag {
     pub const CONTAINS_MAIN: u16 = 1 << 11;
     /// Named as comments, promos, prompts: never un-pruned for its paragraphs.
     pub const VERY_NEGATIVE: u16 = 1 << 12;
+    /// Inside `<pre>`: class words there are syntax highlighting (`comment`, `keyword`).
+    pub const IN_PRE: u16 = 1 << 13;
 }
 
 #[derive(Debug, Clone)]
@@ -415,6 +417,9 @@ fn open_element(
     if parent_flags & (flag::CAPTION | flag::IN_CAPTION) != 0 {
         flags |= flag::IN_CAPTION;
     }
+    if parent_flags & flag::IN_PRE != 0 || tag == Tag::Pre {
+        flags |= flag::IN_PRE;
+    }
     let at = Attrs::of(el);
     let class = at.class;
     let id = at.id;
@@ -444,7 +449,13 @@ fn open_element(
     }
     // An `<article>` is pruned by its class words only when they say plainly that it is a
     // teaser or a comment: its other classes are taxonomy (tags, categories) and say nothing.
-    let class_pruned = ac.negative && !ac.positive && (tag != Tag::Article || ac.strong_negative);
+    // A paragraph's class words are styling hooks (`contextmenu`, `tools-note`) more often than
+    // furniture names; only the plain furniture kinds prune one.
+    let class_pruned = ac.negative
+        && !ac.positive
+        && parent_flags & flag::IN_PRE == 0
+        && (tag != Tag::Article || ac.strong_negative)
+        && (tag != Tag::P || ac.very_negative);
     if !structural && tag_pruned {
         flags |= flag::PRUNED;
     } else if !structural && (class_pruned || soft_pruned) {
