@@ -118,6 +118,7 @@ const NEG_ANYWHERE: &[&str] = &[
     "pull-quote",
     "inline-ad",
     "native-ad",
+    "testimonial",
 ];
 
 const POSITIVE_WORDS: &[&str] = &[
@@ -339,6 +340,7 @@ fn classify_words(words: &str) -> AttrClass {
                 "disqus",
                 "reply",
                 "replies",
+                "testimonial",
             ]
             .iter()
             .any(|w| t.contains(w))

@@ -183,6 +183,8 @@ pub(crate) mod flag {
     pub const CONTAINS_MAIN: u16 = 1 << 11;
     /// Named as comments, promos, prompts: never un-pruned for its paragraphs.
     pub const VERY_NEGATIVE: u16 = 1 << 12;
+    /// Inside `<pre>`: class words there are syntax highlighting (`comment`, `keyword`).
+    pub const IN_PRE: u16 = 1 << 13;
 }
 
 #[derive(Debug, Clone)]
@@ -196,6 +198,8 @@ pub(crate) struct Elem {
     pub text_start: u32,
     pub text_end: u32,
     pub flags: u16,
+    /// [`flag::ARTICLE`] boxes in the subtree, itself included (after pruning).
+    pub articles: u16,
     /// Readability-style class/id weight (-25, 0, +25…).
     pub class_weight: i16,
     /// Non-whitespace characters of text in the subtree, boilerplate excluded.
@@ -212,10 +216,14 @@ pub(crate) struct Elem {
     own_len: u32,
     own_link: u32,
     own_commas: u32,
+    /// Commas in the children's text (scored with the element when it is a paragraph).
+    sub_commas: u32,
     /// Subtree text length counting everything but hard-pruned subtrees.
     raw_len: u32,
-    /// Of which in paragraph-like elements.
+    /// Of which in paragraph-like elements, link text left out.
     raw_para: u32,
+    /// Of which inside links.
+    raw_link: u32,
 }
 
 impl Elem {
@@ -409,6 +417,9 @@ fn open_element(
     if parent_flags & (flag::CAPTION | flag::IN_CAPTION) != 0 {
         flags |= flag::IN_CAPTION;
     }
+    if parent_flags & flag::IN_PRE != 0 || tag == Tag::Pre {
+        flags |= flag::IN_PRE;
+    }
     let at = Attrs::of(el);
     let class = at.class;
     let id = at.id;
@@ -438,7 +449,13 @@ fn open_element(
     }
     // An `<article>` is pruned by its class words only when they say plainly that it is a
     // teaser or a comment: its other classes are taxonomy (tags, categories) and say nothing.
-    let class_pruned = ac.negative && !ac.positive && (tag != Tag::Article || ac.strong_negative);
+    // A paragraph's class words are styling hooks (`contextmenu`, `tools-note`) more often than
+    // furniture names; only the plain furniture kinds prune one.
+    let class_pruned = ac.negative
+        && !ac.positive
+        && parent_flags & flag::IN_PRE == 0
+        && (tag != Tag::Article || ac.strong_negative)
+        && (tag != Tag::P || ac.very_negative);
     if !structural && tag_pruned {
         flags |= flag::PRUNED;
     } else if !structural && (class_pruned || soft_pruned) {
@@ -576,6 +593,7 @@ fn open_element(
         text_start: text_pos,
         text_end: text_pos,
         flags,
+        articles: 0,
         class_weight,
         text_len: 0,
         link_len: 0,
@@ -585,8 +603,10 @@ fn open_element(
         own_len: 0,
         own_link: 0,
         own_commas: 0,
+        sub_commas: 0,
         raw_len: 0,
         raw_para: 0,
+        raw_link: 0,
     });
     if tag == Tag::Br && !doc.text.ends_with('\n') {
         doc.text.push('\n');
@@ -718,6 +738,12 @@ fn close_element(doc: &mut Doc, stack: &mut Vec<Frame>) {
     }
 }
 
+/// Non-link paragraph text that makes a furniture-named box part of the article.
+const PROSE_MIN: u32 = 600;
+
+/// Non-link text written straight into a container that counts as one of its paragraphs.
+const LOOSE_MIN: u32 = 100;
+
 /// Statistics after the walk, in three linear passes over the preorder arena (a child always
 /// has a larger index than its parent, so a reverse scan sees subtrees complete):
 /// raw subtree sizes, then pruning decided top-down (a furniture-named wrapper that holds the
@@ -733,6 +759,11 @@ pub(crate) fn compute_stats(doc: &mut Doc) {
             continue;
         }
         e.raw_len += e.own_len;
+        e.raw_link += if e.tag == Tag::A {
+            e.own_len
+        } else {
+            e.own_link
+        };
         if matches!(e.tag, Tag::H1) || e.has(flag::POSITIVE) {
             e.flags |= flag::CONTAINS_MAIN;
         }
@@ -740,17 +771,23 @@ pub(crate) fn compute_stats(doc: &mut Doc) {
         if matches!(e.tag, Tag::P | Tag::Pre | Tag::Li | Tag::Blockquote)
             || (leafish && matches!(e.tag, Tag::Div | Tag::Td | Tag::Section | Tag::Block))
         {
-            e.raw_para = e.raw_len;
+            e.raw_para = e.raw_len.saturating_sub(e.raw_link);
         }
-        let (raw, raw_para, main, parent) = (
+        let (raw, raw_para, raw_link, main, parent) = (
             e.raw_len,
             e.raw_para,
+            if e.tag == Tag::A {
+                e.raw_len
+            } else {
+                e.raw_link
+            },
             e.flags & flag::CONTAINS_MAIN,
             e.parent,
         );
         if let Some(p) = doc.elems.get_mut(parent as usize) {
             p.raw_len += raw;
             p.raw_para += raw_para;
+            p.raw_link += raw_link;
             p.flags |= main;
         }
     }
@@ -782,7 +819,13 @@ pub(crate) fn compute_stats(doc: &mut Doc) {
             let holds_paragraphs = !e.has(flag::VERY_NEGATIVE)
                 && e.raw_para >= 1000
                 && e.raw_para as u64 * 2 >= page_para as u64;
-            if !holds_article && !holds_page && !holds_paragraphs {
+            // A box made of long prose is a piece of the article, whatever its name says
+            // (articles split into `content-nav-section`s, bodies inside `sidebar-layout`).
+            let is_prose = !e.has(flag::VERY_NEGATIVE)
+                && e.raw_para >= PROSE_MIN
+                && e.raw_para as u64 * 10 >= e.raw_len as u64 * 7
+                && e.raw_para as u64 * 4 >= page_para as u64;
+            if !holds_article && !holds_page && !holds_paragraphs && !is_prose {
                 e.flags |= flag::PRUNED;
             }
         }
@@ -801,7 +844,9 @@ pub(crate) fn compute_stats(doc: &mut Doc) {
         } else {
             e.own_link
         };
-        let commas = e.own_commas;
+        let commas = e.own_commas + e.sub_commas;
+        let own_commas = e.own_commas;
+        let own_plain = e.own_len.saturating_sub(e.own_link);
         let tag = e.tag;
         let flags = e.flags;
         let (text_len, link_len, parent, paras) = (e.text_len, e.link_len, e.parent, e.paras);
@@ -829,15 +874,57 @@ pub(crate) fn compute_stats(doc: &mut Doc) {
             para_len = text_len.saturating_sub(link_len);
             e.para_len = para_len;
         }
+        // Text written straight into a container between its blocks (paragraphs split by
+        // `<br>` or empty spans, a CMS's bare text) is a paragraph of the container: readability
+        // wraps such runs in `<p>`; scoring them here does the same without a tree edit.
+        let mut loose = 0.0f32;
+        if !is_para
+            && !caption
+            && own_plain >= LOOSE_MIN
+            && matches!(
+                tag,
+                Tag::Div
+                    | Tag::Section
+                    | Tag::Article
+                    | Tag::Main
+                    | Tag::Td
+                    | Tag::Blockquote
+                    | Tag::Block
+            )
+        {
+            loose = 1.0 + (own_commas.min(40) as f32) + (own_plain as f32 / 85.0).floor().min(3.0);
+            e.score += loose;
+            e.paras += 1;
+            para_len += own_plain;
+            e.para_len = para_len;
+        }
+        let paras = paras + u32::from(loose > 0.0);
+        if flags & flag::ARTICLE != 0 {
+            e.articles = e.articles.saturating_add(1);
+        }
+        let articles = e.articles;
         if let Some(p) = doc.elems.get_mut(parent as usize) {
+            p.articles = p.articles.saturating_add(articles);
             if !caption {
                 p.text_len += text_len;
                 p.link_len += if tag == Tag::A { text_len } else { link_len };
-                p.own_commas += commas;
+                p.sub_commas += commas;
             }
             p.paras += paras + u32::from(content > 0.0);
             if !caption {
                 p.para_len += para_len;
+            }
+        }
+        if loose > 0.0 {
+            let mut anc = parent;
+            let mut level = 2u32;
+            while anc != NONE && level <= 5 {
+                let Some(a) = doc.elems.get_mut(anc as usize) else {
+                    break;
+                };
+                a.score += loose / if level == 2 { 2.0 } else { level as f32 * 3.0 };
+                anc = a.parent;
+                level += 1;
             }
         }
         if content > 0.0 {

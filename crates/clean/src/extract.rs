@@ -91,7 +91,30 @@ pub(crate) fn select(doc: &Doc) -> Option<Selection> {
         if matches!(pe.tag, Tag::Body | Tag::Html) || !usable(pe) || depth >= 10 {
             break;
         }
-        if pe.link_density() >= 0.3 || (pe.para_len as u64) * 10 < (pe.text_len as u64) * 5 {
+        // Out of one story into a list of stories: when the other stories are much shorter
+        // than ours, they are teasers (a body cut into `<article>` sections has parts of
+        // similar size).
+        if t.articles > 0 && pe.articles > t.articles {
+            let others = u32::from(pe.articles - t.articles);
+            let other_len = pe.para_len.saturating_sub(t.para_len) / others;
+            if other_len * 3 < t.para_len {
+                break;
+            }
+        }
+        // A link-heavy level ends the climb, unless it multiplies the paragraph text (a body
+        // whose table of contents or link lists sit beside its sections).
+        let grows = pe.para_len as u64 >= cur_para as u64 * 2;
+        let add_text = pe.text_len.saturating_sub(t.text_len) as u64;
+        let add_link = pe.link_len.saturating_sub(t.link_len) as u64;
+        let add_ld = if add_text == 0 {
+            0.0
+        } else {
+            add_link as f32 / add_text as f32
+        };
+        if (pe.link_density() >= 0.3 && add_ld >= 0.3 && !grows)
+            || add_ld >= 0.5
+            || (pe.para_len as u64) * 10 < (pe.text_len as u64) * 5
+        {
             break;
         }
         if pe.para_len as u64 * 20 >= cur_para as u64 * 23 {
@@ -99,8 +122,11 @@ pub(crate) fn select(doc: &Doc) -> Option<Selection> {
             cur_para = pe.para_len;
             top_score = final_score(pe).max(top_score);
         }
+        // Wrappers that add no text do not count: page builders nest a dozen of them.
+        if pe.text_len > t.text_len {
+            depth += 1;
+        }
         cur = p;
-        depth += 1;
     }
 
     let t = doc.elems.get(top as usize)?;
@@ -421,7 +447,7 @@ pub(crate) fn debug_candidates(doc: &Doc) -> String {
             sel.roots, sel.scope
         ));
         let mut a = v.first().map_or(NONE, |x| x.1 as u32);
-        for _ in 0..8 {
+        for _ in 0..16 {
             let Some(e) = doc.elems.get(a as usize) else {
                 break;
             };
