@@ -37,6 +37,22 @@ pub(crate) fn clean_text(
         }
         let near_edge = i < 8 || i + 4 >= n_units;
         let chars = u.chars().count();
+        // "WASHINGTON, Aug 11 (Xinhua) --": the story starts here; its date is a candidate and
+        // stays in the text (it is the first temporal expression of the story)
+        if i < 8 && is_wire_dateline(u) {
+            if looks_like_date(u) && out.date_candidates.len() < 16 {
+                out.date_candidates.push(DateCandidate {
+                    source: "text",
+                    role: role_of(u),
+                    raw: u.to_string(),
+                    in_article: true,
+                });
+            }
+            title_done = true;
+            standfirst_open = false;
+            body.push(u.to_string());
+            continue;
+        }
         if near_edge && chars <= 100 && is_dateline(u) {
             if out.date_candidates.len() < 16 {
                 out.date_candidates.push(DateCandidate {
@@ -171,6 +187,34 @@ fn is_dateline(u: &str) -> bool {
         || (u.split_whitespace().count() <= 5 && !ends_sentence(u))
 }
 
+/// A wire-service dateline on its own line: the place in capitals, maybe a region, a date and
+/// the agency, then the dash or underscore that opens the story ("NEW YORK (AP) --",
+/// "NAIROBI, Kenya (AP) _", "JOHANNESBURG, August 7 (Xinhua) --").
+fn is_wire_dateline(u: &str) -> bool {
+    let t = u.trim_end();
+    let Some(head) = ["--", "—", "–", "_", " -"]
+        .iter()
+        .find_map(|d| t.strip_suffix(d))
+        .map(str::trim_end)
+    else {
+        return false;
+    };
+    let words: Vec<&str> = head.split_whitespace().collect();
+    if words.is_empty() || words.len() > 10 || ends_sentence(head) {
+        return false;
+    }
+    // the place opens in capitals: "WASHINGTON", "DAR ES SALAAM,", "O'SMACH,"
+    let place_caps = words.first().is_some_and(|w| {
+        let letters: Vec<char> = w.chars().filter(|c| c.is_alphabetic()).collect();
+        letters.len() >= 2 && letters.iter().all(|c| c.is_uppercase())
+    });
+    let agency = head
+        .rsplit_once('(')
+        .and_then(|(_, a)| a.strip_suffix(')'))
+        .is_some_and(|a| agency_name(a.trim()).is_some());
+    place_caps || agency
+}
+
 fn is_byline(u: &str) -> bool {
     let l = u.to_lowercase();
     (l.starts_with("by ") || l.starts_with("written by ") || l.starts_with("reporting by "))
@@ -225,6 +269,19 @@ fn is_caption(u: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn wire_datelines() {
+        assert!(is_wire_dateline("NAIROBI, Kenya (AP) _"));
+        assert!(is_wire_dateline("JOHANNESBURG, August 7 (Xinhua) --"));
+        assert!(is_wire_dateline("WASHINGTON _"));
+        assert!(is_wire_dateline("INDEPENDENCE, MO. (AP)--"));
+        assert!(!is_wire_dateline(
+            "Mountain rail link reopens after landslide repairs"
+        ));
+        assert!(!is_wire_dateline("The talks went on for hours --"));
+        assert!(!is_wire_dateline("--"));
+    }
 
     #[test]
     fn caption_credit() {
