@@ -156,12 +156,29 @@ fn is_hard_wrapped(lines: &[&str]) -> bool {
 }
 
 fn ends_sentence(s: &str) -> bool {
+    // a wire feed's stray SGML entity after the punctuation ("… at that level. &UR;", "… on
+    // Thursday, Jan. 6: &QL;") does not change how the line ends
+    let s = strip_trailing_entity(s);
     let t = s.trim_end_matches(['"', '”', '’', '\'', ')', ']', '»']);
     t.ends_with('.')
         || t.ends_with('!')
         || t.ends_with('?')
         || t.ends_with('。')
         || t.ends_with(':')
+}
+
+/// `s` without a trailing `&NAME;` (letters only) and the blanks before it.
+fn strip_trailing_entity(s: &str) -> &str {
+    let t = s.trim_end();
+    if let Some(head) = t.strip_suffix(';') {
+        if let Some((before, name)) = head.rsplit_once('&') {
+            if !name.is_empty() && name.len() <= 8 && name.chars().all(|c| c.is_ascii_alphabetic())
+            {
+                return before.trim_end();
+            }
+        }
+    }
+    t
 }
 
 /// "Published: 11 September 2018", "Updated 3:45pm, 12 Sep 2018", "September 11, 2018".
@@ -281,6 +298,17 @@ mod tests {
         ));
         assert!(!is_wire_dateline("The talks went on for hours --"));
         assert!(!is_wire_dateline("--"));
+    }
+
+    #[test]
+    fn stray_entities() {
+        assert!(ends_sentence(
+            "The editorial said on Thursday, Jan. 6: &QL;"
+        ));
+        assert!(!is_caption(
+            "It has only 14 days to decide at that level. &UR;"
+        ));
+        assert!(!ends_sentence("Fish & Chips"));
     }
 
     #[test]
