@@ -37,6 +37,22 @@ pub(crate) fn clean_text(
         }
         let near_edge = i < 8 || i + 4 >= n_units;
         let chars = u.chars().count();
+        // "WASHINGTON, Aug 11 (Xinhua) --": the story starts here; its date is a candidate and
+        // stays in the text (it is the first temporal expression of the story)
+        if i < 8 && is_wire_dateline(u) {
+            if looks_like_date(u) && out.date_candidates.len() < 16 {
+                out.date_candidates.push(DateCandidate {
+                    source: "text",
+                    role: role_of(u),
+                    raw: u.to_string(),
+                    in_article: true,
+                });
+            }
+            title_done = true;
+            standfirst_open = false;
+            body.push(u.to_string());
+            continue;
+        }
         if near_edge && chars <= 100 && is_dateline(u) {
             if out.date_candidates.len() < 16 {
                 out.date_candidates.push(DateCandidate {
@@ -140,12 +156,29 @@ fn is_hard_wrapped(lines: &[&str]) -> bool {
 }
 
 fn ends_sentence(s: &str) -> bool {
+    // a wire feed's stray SGML entity after the punctuation ("… at that level. &UR;", "… on
+    // Thursday, Jan. 6: &QL;") does not change how the line ends
+    let s = strip_trailing_entity(s);
     let t = s.trim_end_matches(['"', '”', '’', '\'', ')', ']', '»']);
     t.ends_with('.')
         || t.ends_with('!')
         || t.ends_with('?')
         || t.ends_with('。')
         || t.ends_with(':')
+}
+
+/// `s` without a trailing `&NAME;` (letters only) and the blanks before it.
+fn strip_trailing_entity(s: &str) -> &str {
+    let t = s.trim_end();
+    if let Some(head) = t.strip_suffix(';') {
+        if let Some((before, name)) = head.rsplit_once('&') {
+            if !name.is_empty() && name.len() <= 8 && name.chars().all(|c| c.is_ascii_alphabetic())
+            {
+                return before.trim_end();
+            }
+        }
+    }
+    t
 }
 
 /// "Published: 11 September 2018", "Updated 3:45pm, 12 Sep 2018", "September 11, 2018".
@@ -169,6 +202,34 @@ fn is_dateline(u: &str) -> bool {
     labelled
         || (letters <= 14 && !ends_sentence(u))
         || (u.split_whitespace().count() <= 5 && !ends_sentence(u))
+}
+
+/// A wire-service dateline on its own line: the place in capitals, maybe a region, a date and
+/// the agency, then the dash or underscore that opens the story ("NEW YORK (AP) --",
+/// "NAIROBI, Kenya (AP) _", "JOHANNESBURG, August 7 (Xinhua) --").
+fn is_wire_dateline(u: &str) -> bool {
+    let t = u.trim_end();
+    let Some(head) = ["--", "—", "–", "_", " -"]
+        .iter()
+        .find_map(|d| t.strip_suffix(d))
+        .map(str::trim_end)
+    else {
+        return false;
+    };
+    let words: Vec<&str> = head.split_whitespace().collect();
+    if words.is_empty() || words.len() > 10 || ends_sentence(head) {
+        return false;
+    }
+    // the place opens in capitals: "WASHINGTON", "DAR ES SALAAM,", "O'SMACH,"
+    let place_caps = words.first().is_some_and(|w| {
+        let letters: Vec<char> = w.chars().filter(|c| c.is_alphabetic()).collect();
+        letters.len() >= 2 && letters.iter().all(|c| c.is_uppercase())
+    });
+    let agency = head
+        .rsplit_once('(')
+        .and_then(|(_, a)| a.strip_suffix(')'))
+        .is_some_and(|a| agency_name(a.trim()).is_some());
+    place_caps || agency
 }
 
 fn is_byline(u: &str) -> bool {
@@ -225,6 +286,30 @@ fn is_caption(u: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn wire_datelines() {
+        assert!(is_wire_dateline("NAIROBI, Kenya (AP) _"));
+        assert!(is_wire_dateline("JOHANNESBURG, August 7 (Xinhua) --"));
+        assert!(is_wire_dateline("WASHINGTON _"));
+        assert!(is_wire_dateline("INDEPENDENCE, MO. (AP)--"));
+        assert!(!is_wire_dateline(
+            "Mountain rail link reopens after landslide repairs"
+        ));
+        assert!(!is_wire_dateline("The talks went on for hours --"));
+        assert!(!is_wire_dateline("--"));
+    }
+
+    #[test]
+    fn stray_entities() {
+        assert!(ends_sentence(
+            "The editorial said on Thursday, Jan. 6: &QL;"
+        ));
+        assert!(!is_caption(
+            "It has only 14 days to decide at that level. &UR;"
+        ));
+        assert!(!ends_sentence("Fish & Chips"));
+    }
 
     #[test]
     fn caption_credit() {

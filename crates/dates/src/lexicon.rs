@@ -51,6 +51,9 @@ const RULE_WORDS: &[&str] = &[
     "recent",
     "latest",
     "mid",
+    "that",
+    "earlier",
+    "later",
 ];
 
 const MONTHS: &str = include_str!("../data/months.tsv");

@@ -5,8 +5,14 @@
 //!    `publishDate=`, `created_at`, …) followed by an ISO date;
 //! 2. an ISO date opening an attribute value (`datetime="…"`, `content="…"`, `data-…date…="…"`,
 //!    `title="…"`, `value="…"`);
-//! 3. the first plausible numeric date in page order from the headline (`<h1`) on, else from
-//!    the `<article>` on, else from the top (comments and footers come last): `YYYY-MM-DD`,
+//! 3. a date in the visible text (outside tags, scripts, styles, comments) that a label of
+//!    `data/page_labels.tsv` calls the page's own ("Updated: 30.12.2016", "zuletzt am 29.
+//!    Januar 2020 geändert"): pages that reach this scan are wikis and static pages, whose date
+//!    is the one they say they were last changed;
+//! 4. the first plausible date in page order from the headline (`<h1`) on, else from the
+//!    `<article>` on, else from the top (comments and footers come last): first in the visible
+//!    text (numeric or with a month name), then anywhere, link paths and attributes included
+//!    (a date in a related link or an image's alt text belongs to another page): `YYYY-MM-DD`,
 //!    `YYYY/MM/DD`, `YYYY.MM.DD`, `/YYYY/MM/DD/` link paths, and day-first `DD.MM.YYYY`;
 //!    else the first date written with a month name between tags (`26. Januar 2022`).
 //!
@@ -47,7 +53,7 @@ const KEYS: &[&[u8]] = &[
 /// Attribute names whose value may open with an ISO date.
 const ATTRS: &[&[u8]] = &[b"datetime", b"content", b"title", b"value"];
 
-/// A page date found by the scan and how (`page:key`, `page:attr`, `page:text`).
+/// A page date found by the scan and how (`page:key`, `page:attr`, `page:label`, `page:text`).
 pub fn scan(page: &[u8], ok: impl Fn(&Parsed) -> bool) -> Option<(Parsed, &'static str)> {
     let page = page.get(..MAX_SCAN).unwrap_or(page);
     if let Some(p) = by_key(page, &ok) {
@@ -57,14 +63,145 @@ pub fn scan(page: &[u8], ok: impl Fn(&Parsed) -> bool) -> Option<(Parsed, &'stat
         return Some((p, "page:attr"));
     }
     // near the article first: from the headline on, else from the `<article>` on, else the
-    // whole page
-    [b"<h1".as_slice(), b"<article"]
+    // whole page; a date the page labels as its own ("Updated: …") before any
+    let starts: Vec<usize> = [b"<h1".as_slice(), b"<article"]
         .into_iter()
         .filter_map(|tag| find(page, tag))
         .chain([0])
-        .find_map(|from| first_numeric(page.get(from..).unwrap_or_default(), &ok))
+        .collect();
+    let seen = visible_dates(page, &ok);
+    if let Some(v) = seen.iter().find(|v| v.labelled) {
+        return Some((v.date, "page:label"));
+    }
+    starts
+        .iter()
+        .find_map(|from| {
+            seen.iter()
+                .find(|v| v.at >= *from)
+                .map(|v| v.date)
+                .or_else(|| first_numeric(page.get(*from..).unwrap_or_default(), &ok))
+        })
         .or_else(|| first_written(page, &ok))
         .map(|p| (p, "page:text"))
+}
+
+/// A date in the visible text: where, and whether a label says it is the page's own.
+struct Seen {
+    at: usize,
+    date: Parsed,
+    labelled: bool,
+}
+
+/// Dates seen at most, per page.
+const MAX_SEEN: usize = 64;
+
+/// The labels of `data/page_labels.tsv`.
+fn labels() -> impl Iterator<Item = &'static str> {
+    include_str!("../data/page_labels.tsv")
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+}
+
+/// Whether the visible words just before `i` hold a label of the page's own date.
+fn labelled_before(page: &[u8], i: usize) -> bool {
+    let from = i.saturating_sub(80);
+    let before = String::from_utf8_lossy(page.get(from..i).unwrap_or_default()).to_lowercase();
+    // the text of the last two elements at most: drop tags and comments
+    let mut text = String::with_capacity(before.len());
+    let mut depth = false;
+    for c in before.chars() {
+        match c {
+            '<' => depth = true,
+            '>' => {
+                depth = false;
+                text.push(' ');
+            }
+            _ if !depth => text.push(c),
+            _ => {}
+        }
+    }
+    labels().any(|l| text.contains(l))
+}
+
+/// The plausible dates in the text a reader sees (outside tags, scripts, styles and
+/// comments), numeric or written with a month name, in page order: a date in a link path or
+/// an image's alt text belongs to another page or picture more often than the visible one.
+fn visible_dates(page: &[u8], ok: &impl Fn(&Parsed) -> bool) -> Vec<Seen> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    let mut written_tries = 0;
+    while let Some(&c) = page.get(i) {
+        if out.len() >= MAX_SEEN {
+            break;
+        }
+        if c == b'<' {
+            let close: &[u8] = if at(page, i, b"<script") {
+                b"</script"
+            } else if at(page, i, b"<style") {
+                b"</style"
+            } else if at(page, i, b"<!--") {
+                b"-->"
+            } else {
+                b">"
+            };
+            let rest = page.get(i + 1..).unwrap_or_default();
+            i = find(rest, close).map_or(page.len(), |k| i + 1 + k + close.len());
+            continue;
+        }
+        let boundary = i == 0 || !page.get(i - 1).is_some_and(u8::is_ascii_digit);
+        if !boundary || !c.is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        let n = digits(page, i, 4);
+        let found = match n {
+            4 => year_first(page, i).filter(|p| ok(p)).or_else(|| {
+                written_tries += 1;
+                (written_tries <= 200)
+                    .then(|| written_at(page, i, ok))
+                    .flatten()
+            }),
+            1 | 2 => day_first(page, i, n),
+            _ => None,
+        };
+        if let Some(p) = found.filter(|p| ok(p)) {
+            out.push(Seen {
+                at: i,
+                date: p,
+                labelled: labelled_before(page, i),
+            });
+        }
+        i += n.max(1);
+    }
+    out
+}
+
+/// A date written with a month name that ends with the year at `i` (`26. Januar 2022`,
+/// `August 9, 2017`): the words between the last tag and the year.
+fn written_at(page: &[u8], i: usize, ok: &impl Fn(&Parsed) -> bool) -> Option<Parsed> {
+    if !matches!(page.get(i..i + 2), Some(b"19" | b"20")) {
+        return None;
+    }
+    let from = i.saturating_sub(40);
+    let before = page.get(from..i).unwrap_or_default();
+    let start = before
+        .iter()
+        .rposition(|c| *c == b'>')
+        .map_or(from, |k| from + k + 1);
+    let window = String::from_utf8_lossy(page.get(start..i + 4).unwrap_or_default());
+    window
+        .char_indices()
+        .filter(|(k, c)| {
+            !c.is_whitespace()
+                && (*k == 0
+                    || window
+                        .get(..*k)
+                        .is_some_and(|w| w.ends_with(char::is_whitespace)))
+        })
+        .filter_map(|(k, _)| window.get(k..))
+        .filter_map(|w| parse(w, true))
+        .find(|p| p.has_day && ok(p))
 }
 
 /// The first plausible date written with a month name in the visible text (`26. Januar
@@ -364,7 +501,16 @@ mod tests {
         assert_eq!(s(""), None);
         assert_eq!(
             s("<p>© 2017</p><span>Last Revision: August 9, 2017</span>"),
-            Some(("2017-08-09".into(), "page:text"))
+            Some(("2017-08-09".into(), "page:label"))
+        );
+        // visible text before link paths; a labelled date before the first one
+        assert_eq!(
+            s(r#"<h1>T</h1><a href="/2010/03/10/x">y</a><p>am 19. Mai 2010 gepostet</p>"#),
+            Some(("2010-05-19".into(), "page:text"))
+        );
+        assert_eq!(
+            s("<h1>T</h1><p>am 5. Februar 2020</p><li>zuletzt am 29. Januar 2020 geändert</li>"),
+            Some(("2020-01-29".into(), "page:label"))
         );
         assert_eq!(
             s("<b>x</b> Hamburg, 2. November 2021 <i>"),

@@ -10,7 +10,9 @@
 //! it does not parse to a day, is before 1990 (not the hint: the caller's word) or after the
 //! fetch time.
 //! The modification date is never earlier than the publication date; a page that only states
-//! a modification date gets it as publication date too. Times are shown in the site's offset:
+//! a modification date gets it as publication date too, and so does a page whose visible
+//! byline shows the modification day but not the publication day (the date readers and
+//! archives cite is the one shown). Times are shown in the site's offset:
 //! the first non-zero offset on the page, or the one a zone-less local time implies next to a
 //! UTC time of the same instant.
 
@@ -243,6 +245,27 @@ fn on_local_day(p: Parsed, day: Date) -> Option<Parsed> {
     })
 }
 
+/// Whether a date the reader sees (a byline, the text of a `<time>`, not a machine-readable
+/// attribute) names `day`. Inside the article or not: the header that carries the byline often
+/// sits above the article container.
+fn shown(input: &Input<'_>, day: Date, dmy: bool) -> bool {
+    input.candidates.iter().any(|c| {
+        let visible =
+            c.source.starts_with("byline") || (c.source.starts_with("time") && !looks_iso(c.raw));
+        visible && parse(c.raw, dmy).is_some_and(|p| p.has_day && p.date == day)
+    })
+}
+
+/// `2020-01-06T09:22:36Z` and the like: an attribute value, not text shown to readers.
+fn looks_iso(raw: &str) -> bool {
+    let b = raw.trim().as_bytes();
+    b.len() >= 10
+        && b.iter().take(10).enumerate().all(|(k, c)| match k {
+            4 | 7 => *c == b'-',
+            _ => c.is_ascii_digit(),
+        })
+}
+
 /// The chosen publication and modification dates, and the reference day for the text.
 pub struct Chosen {
     pub published: Option<PageDate>,
@@ -329,6 +352,17 @@ pub fn choose(input: &Input<'_>) -> Chosen {
                 .as_ref()
                 .is_none_or(|(pb, _)| later_or_equal(p, pb))
         });
+    // The page shows its modification date as the article's date (a byline "Monday, 6 January
+    // 2020", "Updated June 13, 2019") and nowhere its publication date: readers, and the
+    // archives that cite the page, take the shown date.
+    let published = match (published, &modified) {
+        (Some((pb, _)), Some((md, msrc)))
+            if md.date != pb.date && shown(input, md.date, dmy) && !shown(input, pb.date, dmy) =>
+        {
+            Some((*md, *msrc))
+        }
+        (p, _) => p,
+    };
     let page_date = |(p, src): (Parsed, &str)| PageDate {
         value: p.format(),
         source: src.to_string(),
@@ -400,6 +434,32 @@ mod tests {
         let chosen = choose(&input(vec![c], "https://x.it/esteri/2023/11/02/story", b""));
         let p = chosen.published.unwrap();
         assert_eq!(p.value, "2023-11-02");
+    }
+
+    #[test]
+    fn the_shown_modification_date() {
+        let c = |source, role, raw| Candidate {
+            source,
+            role,
+            raw,
+            in_article: true,
+        };
+        let jsonld = vec![
+            c("json-ld", Role::Published, "2020-01-03T09:48:24Z"),
+            c("json-ld", Role::Modified, "2020-01-06T09:22:36Z"),
+        ];
+        let mut shown = jsonld.clone();
+        shown.push(c("byline", Role::Unknown, "Monday, 6 January 2020"));
+        let chosen = choose(&input(shown, "https://x.com/story", b""));
+        assert_eq!(chosen.published.unwrap().value, "2020-01-06T09:22:36Z");
+        // both shown, or neither: the publication date
+        let mut both = jsonld.clone();
+        both.push(c("byline", Role::Unknown, "Published: 3 January 2020"));
+        both.push(c("byline", Role::Modified, "Updated: 6 January 2020"));
+        for cands in [both, jsonld] {
+            let chosen = choose(&input(cands, "https://x.com/story", b""));
+            assert_eq!(chosen.published.unwrap().value, "2020-01-03T09:48:24Z");
+        }
     }
 
     #[test]

@@ -53,6 +53,7 @@ pub fn tag(text: &str, reference: Date, language: Option<&str>) -> Vec<Timex> {
         dct: reference,
         lex: lexicon::get(),
         langs,
+        last_date: std::cell::Cell::new(None),
     };
     let mut out = Vec::new();
     let mut last_quarter: Option<(i16, i8)> = None;
@@ -67,6 +68,11 @@ pub fn tag(text: &str, reference: Date, language: Option<&str>) -> Vec<Timex> {
                 if let (Some(a), Some(b)) = (toks.get(start), toks.get(mt.end - 1)) {
                     if mt.quarter.is_some() {
                         last_quarter = mt.quarter;
+                    }
+                    if mt.kind == TimexType::Date {
+                        if let Some(d) = Mentioned::of(&mt.value) {
+                            t.last_date.set(Some(d));
+                        }
                     }
                     out.push(Timex {
                         start: a.cs,
@@ -93,6 +99,39 @@ struct Tagger<'t, 'a> {
     dct: Date,
     lex: &'static Lexicon,
     langs: Vec<&'static str>,
+    /// The last date the text mentioned, for "later that year", "earlier that day".
+    last_date: std::cell::Cell<Option<Mentioned>>,
+}
+
+/// A date the text mentioned: its year, and its month and day when it named them.
+#[derive(Debug, Clone, Copy)]
+struct Mentioned {
+    year: i16,
+    month: Option<i8>,
+    day: Option<i8>,
+}
+
+impl Mentioned {
+    /// `1998`, `1998-10`, `1998-10-23` (and what follows a day: a time); not weeks, seasons,
+    /// quarters or references.
+    fn of(value: &str) -> Option<Mentioned> {
+        let year: i16 = value.get(..4)?.parse().ok()?;
+        let rest = value.get(4..).unwrap_or("");
+        if rest.is_empty() {
+            return Some(Mentioned {
+                year,
+                month: None,
+                day: None,
+            });
+        }
+        let month: i8 = rest.strip_prefix('-')?.get(..2)?.parse().ok()?;
+        let day = rest.get(4..6).and_then(|d| d.parse::<i8>().ok());
+        Some(Mentioned {
+            year,
+            month: Some(month),
+            day: day.filter(|_| rest.get(3..4) == Some("-")),
+        })
+    }
 }
 
 fn ymd(d: Date) -> String {
@@ -339,6 +378,8 @@ impl<'a> Tagger<'_, 'a> {
                 consider(self.season(i));
                 consider(self.holiday(i));
                 consider(self.the_year(i));
+                consider(self.anaphora(i));
+                consider(self.long(i));
             }
             Kind::Punct => {
                 consider(self.short_year(i));
@@ -361,8 +402,14 @@ impl<'a> Tagger<'_, 'a> {
             }
             None
         };
-        // the nearest cue on either side, within the sentence
-        let mut back_open = !self.sentence_start(i);
+        // the nearest cue on either side, within the sentence: a parenthesis does not end it
+        // ("will leave at 4 in the morning (4 a.m. Thursday)"), a quotation mark does (the
+        // "…,'' Castro said" after a quote is not the quote's tense)
+        let clause_start = |j: usize| self.sentence_start(j) && !(j > 0 && self.is(j - 1, "("));
+        let quote = |j: usize| {
+            matches!(self.lw(j), "\"" | "”" | "“") || (self.is(j, "'") && self.is(j + 1, "'"))
+        };
+        let mut back_open = !clause_start(i);
         let mut fwd_open = true;
         for d in 1..=30usize {
             if back_open {
@@ -371,7 +418,7 @@ impl<'a> Tagger<'_, 'a> {
                         if let Some(v) = check(j) {
                             return v;
                         }
-                        if self.sentence_start(j) {
+                        if clause_start(j) {
                             back_open = false;
                         }
                     }
@@ -380,7 +427,7 @@ impl<'a> Tagger<'_, 'a> {
             }
             if fwd_open {
                 let j = end + d - 1;
-                if j >= self.toks.len() || matches!(self.lw(j), "." | "!" | "?") {
+                if j >= self.toks.len() || matches!(self.lw(j), "." | "!" | "?") || quote(j) {
                     fwd_open = false;
                 } else if let Some(v) = check(j) {
                     return v;
@@ -749,7 +796,7 @@ impl<'a> Tagger<'_, 'a> {
         }
         // money, numbers, ranks, codes
         if let Some(p) = prev {
-            let mid = p.s == "-" && i >= 2 && self.is(i - 2, "mid");
+            let mid = p.s == "-" && i >= 2 && matches!(self.lw(i - 2), "mid" | "pre" | "post");
             if matches!(
                 p.s,
                 "$" | "€" | "£" | "#" | "¥" | "," | "." | "-" | "/" | ":" | "+"
@@ -1150,6 +1197,50 @@ impl<'a> Tagger<'_, 'a> {
         m(k + 1, TimexType::Date, format!("{:02}", n - 1))
     }
 
+    /// `day-long`, `decades-long`: a period as an adjective.
+    fn long(&self, i: usize) -> Option<M> {
+        let w = self.lw(i);
+        let unit = self.lex.word("unit", w)?;
+        if !(self.is(i + 1, "-")
+            && self.glued(i + 1)
+            && self.is(i + 2, "long")
+            && self.glued(i + 2))
+        {
+            return None;
+        }
+        let n = if w.ends_with('s') { None } else { Some(1.0) };
+        m(i + 3, TimexType::Duration, duration(n, unit)?)
+    }
+
+    /// `later that year`, `that year`, `earlier that day`, `that same day`: the period of the
+    /// last date the text mentioned. A bare `that day` is left alone: it is as often a day
+    /// in general ("trades made that day").
+    fn anaphora(&self, i: usize) -> Option<M> {
+        let mut k = i;
+        let side = matches!(self.lw(k), "earlier" | "later");
+        if side {
+            k += 1;
+        }
+        if !self.is(k, "that") {
+            return None;
+        }
+        k += 1;
+        let same = self.is(k, "same");
+        if same {
+            k += 1;
+        }
+        let last = self.last_date.get()?;
+        let v = match self.lw(k) {
+            "year" => format!("{:04}", last.year),
+            "month" if side || same => ym(last.year, last.month?),
+            "day" if side || same => {
+                Self::full_date(last.year, last.month? as u8, last.day? as u8)?
+            }
+            _ => return None,
+        };
+        m(k + 1, TimexType::Date, v)
+    }
+
     /// Weekday names: `Friday`, `Friday morning`, `Friday, Sept. 30`.
     fn weekday(&self, i: usize) -> Option<M> {
         let t = self.tok(i)?;
@@ -1250,6 +1341,14 @@ impl<'a> Tagger<'_, 'a> {
         let the = self.is(k, "the");
         if the {
             k += 1;
+        }
+        // "the week of March 6": the week of that day
+        if the && self.is(k, "week") && self.is(k + 1, "of") {
+            if let Some(mt) = self.month_first(k + 2).or_else(|| self.day_month(k + 2)) {
+                if let Some(d) = mt.value.get(..10).and_then(|v| v.parse::<Date>().ok()) {
+                    return m(mt.end, TimexType::Date, week(d));
+                }
+            }
         }
         let det_word = self.lw(k);
         let det: i64 = match self.lex.word("reldet", det_word) {
@@ -1361,6 +1460,12 @@ impl<'a> Tagger<'_, 'a> {
             return m(k + 1, TimexType::Date, ymd(date));
         }
         if let Some((mo, end)) = self.month_name(k) {
+            // "last Oct. 23": that day, in the direction the determiner says
+            if let Some((d, dend)) = self.day_num(end) {
+                if let Some(v) = self.month_day(mo, d, det.signum() as i8) {
+                    return m(dend, TimexType::Date, v);
+                }
+            }
             let cur = self.dct.month() as u8;
             let y = self.dct.year();
             let y = match det {
@@ -1590,6 +1695,7 @@ impl<'a> Tagger<'_, 'a> {
         if matches!(&*num_tok.lower, "one")
             && unit == "D"
             && the_det.is_none()
+            && !hyphen
             && !self.is(k2 + 1, "ago")
         {
             return None;
@@ -2047,6 +2153,34 @@ mod tests {
             let _ = tag(text, "9999-12-31".parse().unwrap(), Some("en"));
             let _ = tag(text, jiff::civil::date(-9999, 1, 1), Some("en"));
         }
+    }
+
+    #[test]
+    fn anaphora_and_adjectives() {
+        let v = vals(
+            "She left in June 1998 and returned later that year. He called on Oct. 23. Earlier \
+             that day he met her. It was a day-long meeting before the one-day trip, the week \
+             of March 6, and he died last Oct. 23.",
+            "1999-04-19",
+        );
+        let has = |t: &str, want: &str| v.iter().any(|(x, y)| x == t && y == want);
+        assert!(has("later that year", "1998"), "{v:?}");
+        assert!(has("day-long", "P1D"), "{v:?}");
+        assert!(has("the one-day", "P1D"), "{v:?}");
+        assert!(has("Earlier that day", "1998-10-23"), "{v:?}");
+        assert!(has("the week of March 6", "1999-W09"), "{v:?}");
+        assert!(has("last Oct. 23", "1998-10-23"), "{v:?}");
+        // a bare "that day" is no expression
+        assert!(vals("Trades made that day fell.", "1999-04-19").is_empty());
+    }
+
+    #[test]
+    fn quotes_bound_the_tense() {
+        let v = vals(
+            "''He will leave at 4 in the morning (4 a.m. EDT Thursday),'' Castro said.",
+            "2000-04-05",
+        );
+        assert!(v.iter().any(|(_, y)| y == "2000-04-06T04:00"), "{v:?}");
     }
 
     #[test]
