@@ -859,7 +859,61 @@ pub(crate) fn strip_site_suffix(title: &str, site: Option<&str>, host: Option<&s
     t
 }
 
+/// Whether two titles say the same thing (one may carry a short decoration the other lacks).
+fn titles_agree(a: &str, b: &str) -> bool {
+    let (ak, bk) = (fold_key(a), fold_key(b));
+    !ak.is_empty()
+        && !bk.is_empty()
+        && (ak == bk
+            || (ak.contains(&bk) && bk.len() * 2 >= ak.len())
+            || (bk.contains(&ak) && ak.len() * 2 >= bk.len()))
+}
+
+/// The parts of a `<title>` between separators ("Headline | Section | Site").
+fn title_parts(t: &str) -> impl Iterator<Item = &str> {
+    t.split(" | ")
+        .flat_map(|p| p.split(" - "))
+        .flat_map(|p| p.split(" – "))
+        .flat_map(|p| p.split(" — "))
+        .flat_map(|p| p.split(": "))
+        .flat_map(|p| p.split(" · "))
+        .flat_map(|p| p.split(" • "))
+}
+
+/// Whether a string has letters and none of them lower case ("TIPS FOR ONLINE SUCCESS").
+fn all_caps(s: &str) -> bool {
+    s.chars().any(char::is_alphabetic) && !s.chars().any(char::is_lowercase)
+}
+
+/// An `<h1>` as a title: entities a CMS escaped twice decoded, and " | decoration" tails and
+/// " – subtitle" tails dropped when the page's declared titles stop before them.
+fn tidy_h1(
+    h: &str,
+    declared: &[(String, &'static str)],
+    site: Option<&str>,
+    host: Option<&str>,
+) -> String {
+    let t = strip_site_suffix(&decode_entities(h), site, host);
+    let tk = fold_key(&t);
+    if declared.iter().any(|(d, _)| fold_key(d) == tk) {
+        return t;
+    }
+    for sep in [" – ", " — ", " - "] {
+        if let Some((head, _)) = t.split_once(sep) {
+            let hk = fold_key(head);
+            if hk.len() >= 8 && declared.iter().any(|(d, _)| fold_key(d) == hk) {
+                return head.trim().to_string();
+            }
+        }
+    }
+    t
+}
+
 /// Picks the headline.
+///
+/// Readers take the article's `<h1>` as its title, so an `<h1>` wins when it agrees with what
+/// the page declares (JSON-LD, OpenGraph, Twitter, `<title>`); the declared copy is there to
+/// tell the headline from the other `<h1>`s of a page (site name, section, widget headings).
 pub(crate) fn choose_title(
     doc: &Doc,
     ld: &LdArticle,
@@ -877,47 +931,71 @@ pub(crate) fn choose_title(
         .map(|(v, s)| (strip_site_suffix(&decode_entities(&v), site, host), s))
         .filter(|(v, _)| !v.is_empty())
         .collect();
-    let h1s: Vec<&Found> = doc
+    let raw_title = doc.meta.title.as_deref().map(decode_entities);
+    let site_k = site.map(fold_key).unwrap_or_default();
+    // An h1 that is the site's name, or a decoration the <title> carries beside the headline,
+    // is the masthead, not the headline.
+    let masthead = |h: &str| {
+        let hk = fold_key(h);
+        (!site_k.is_empty() && hk == site_k)
+            || raw_title.as_deref().is_some_and(|t| {
+                let stripped = strip_site_suffix(t, site, host);
+                fold_key(t).contains(&hk) && !fold_key(&stripped).contains(&hk)
+            })
+    };
+    let h1s: Vec<(&Found, String)> = doc
         .meta
         .h1s
         .iter()
         .filter(|h| !h.text.is_empty() && h.text.chars().count() <= 300)
+        .map(|h| (h, tidy_h1(&h.text, &declared, site, host)))
+        .filter(|(_, t)| !t.is_empty())
         .collect();
-    let h1 = h1s
+    // The h1 says what a declared title says, or is where one starts ("What is X?" against
+    // "What Is X? Our 2026 Guide"), or is one of the `<title>`'s separated parts.
+    let agrees = |h: &str| {
+        let hk = fold_key(h);
+        declared.iter().any(|(d, _)| {
+            titles_agree(d, h) || (hk.chars().count() >= 8 && fold_key(d).starts_with(&hk))
+        }) || raw_title.as_deref().is_some_and(|t| {
+            title_parts(t).any(|p| fold_key(p) == hk) || {
+                let tk = fold_key(&strip_site_suffix(t, site, host));
+                tk.contains(&hk) && hk.len() * 2 >= tk.len()
+            }
+        })
+    };
+    let as_h1 = |h: &str| {
+        // A shouted h1 is styling: the declared copy with the same words has the real case.
+        let value = if all_caps(h) {
+            declared
+                .iter()
+                .find(|(d, _)| fold_key(d) == fold_key(h) && !all_caps(d))
+                .map_or_else(|| h.to_string(), |(d, _)| d.clone())
+        } else {
+            h.to_string()
+        };
+        Sourced {
+            value: tidy_quotes(&value),
+            source: "html:h1",
+        }
+    };
+    // The h1 agreeing with the declared titles, inside the article box first.
+    let agreeing = h1s
         .iter()
-        .find(|h| in_scope(h.elem))
-        .or_else(|| h1s.first())
-        .map(|h| h.text.clone());
+        .filter(|(_, t)| fold_key(t).len() >= 3 && agrees(t) && !masthead(t))
+        .min_by_key(|(h, _)| !in_scope(h.elem));
+    if let Some((_, t)) = agreeing {
+        return Some(as_h1(t));
+    }
     // A headline inside the article box is what readers see as the title.
-    if let Some(h) = h1s.iter().find(|h| in_scope(h.elem)) {
-        if fold_key(&h.text).chars().count() >= 8 {
-            return Some(Sourced {
-                value: tidy_quotes(&h.text),
-                source: "html:h1",
-            });
+    if let Some((_, t)) = h1s.iter().find(|(h, t)| in_scope(h.elem) && !masthead(t)) {
+        if fold_key(t).chars().count() >= 8 {
+            return Some(as_h1(t));
         }
     }
-    if let Some(h) = h1 {
-        let hk = fold_key(&h);
-        if hk.len() >= 3 {
-            let agrees = declared.is_empty()
-                || declared.iter().any(|(d, _)| {
-                    let dk = fold_key(d);
-                    dk == hk
-                        || (dk.contains(&hk) && hk.len() * 2 >= dk.len())
-                        || (hk.contains(&dk) && dk.len() * 2 >= hk.len())
-                })
-                || doc
-                    .meta
-                    .title
-                    .as_deref()
-                    .is_some_and(|t| fold_key(t).contains(&hk));
-            if agrees {
-                return Some(Sourced {
-                    value: tidy_quotes(&h),
-                    source: "html:h1",
-                });
-            }
+    if declared.is_empty() {
+        if let Some((_, t)) = h1s.iter().find(|(_, t)| fold_key(t).len() >= 3) {
+            return Some(as_h1(t));
         }
     }
     declared.into_iter().next().map(|(value, source)| Sourced {
