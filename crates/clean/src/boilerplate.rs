@@ -576,7 +576,10 @@ pub(crate) fn is_boilerplate_line(line: &str) -> bool {
         "toggle",
         "play",
         "watch",
+        "watch next",
         "home",
+        "by",
+        "in this article",
     ];
     if EXACT.contains(&low) {
         return true;
@@ -592,6 +595,9 @@ pub(crate) fn is_boilerplate_line(line: &str) -> bool {
                 || low.ends_with("mins read"))
                 && low.chars().next().is_some_and(|c| c.is_ascii_digit())))
     {
+        return true;
+    }
+    if n <= 40 && low.starts_with("table of contents") {
         return true;
     }
     if n <= 60 && low.starts_with("why you can trust") {

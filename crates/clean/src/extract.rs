@@ -25,7 +25,7 @@ fn tag_bonus(tag: Tag) -> f32 {
     match tag {
         Tag::Div | Tag::Article | Tag::Main | Tag::Section => 5.0,
         Tag::Pre | Tag::Td | Tag::Blockquote => 3.0,
-        Tag::List | Tag::Li | Tag::Block => -3.0,
+        Tag::List | Tag::Li | Tag::Block | Tag::Form => -3.0,
         Tag::H | Tag::H1 => -5.0,
         _ => 0.0,
     }
@@ -88,7 +88,15 @@ pub(crate) fn select(doc: &Doc) -> Option<Selection> {
         let Some(pe) = doc.elems.get(p as usize) else {
             break;
         };
-        if matches!(pe.tag, Tag::Body | Tag::Html) || !usable(pe) || depth >= 10 {
+        if matches!(pe.tag, Tag::Body | Tag::Html) {
+            // A body part that is a child of `<body>` (pre-rendered segments appended at the
+            // end of the page): its siblings there are the other parts.
+            if t.text_len == doc.elems.get(top as usize).map_or(0, |e| e.text_len) {
+                top = cur;
+            }
+            break;
+        }
+        if !usable(pe) || depth >= 10 {
             break;
         }
         // Out of one story into a list of stories: when the other stories are much shorter
@@ -421,10 +429,12 @@ pub(crate) fn debug_candidates(doc: &Doc) -> String {
             .collect::<Vec<_>>()
             .join(" ");
         out.push_str(&format!(
-            "  pruned#{i} {:?} flags={:b} raw={} :: {t}\n",
+            "  pruned#{i} {:?} flags={:b} raw={} raw_len={} raw_para={} :: {t}\n",
             e.tag,
             e.flags,
-            e.text_end - e.text_start
+            e.text_end - e.text_start,
+            e.raw_len,
+            e.raw_para
         ));
     }
     for (s, i) in v.iter().take(12) {
