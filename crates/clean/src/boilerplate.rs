@@ -359,7 +359,7 @@ fn classify_words(words: &str) -> AttrClass {
             || t.ends_with("-time")
             || t.ends_with("_time")
             || t.starts_with("time-")
-            || t.contains("meta")
+            || names_meta(&t)
             || t.contains("author")
         {
             // Author boxes and date lines: metadata, kept out of the body but read for
@@ -378,6 +378,14 @@ fn classify_words(words: &str) -> AttrClass {
         }
     }
     ac
+}
+
+/// `meta` as a word of a class name (`entry-meta`, `postmeta`, `article-metadata`), not inside
+/// another word (`metafield` is a CMS's name for a content field).
+fn names_meta(t: &str) -> bool {
+    t.split(['-', '_']).any(|w| {
+        w == "meta" || w == "metas" || w == "metadata" || (w.ends_with("meta") && w.len() > 4)
+    })
 }
 
 /// One automaton for all furniture words: class words are matched for every element of every

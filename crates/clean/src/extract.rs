@@ -40,6 +40,9 @@ fn usable(e: &Elem) -> bool {
         && !matches!(e.tag, Tag::Head | Tag::Html)
 }
 
+/// Longest author box (byline, bio, links) left out of the body.
+const BYLINE_MAX: u32 = 800;
+
 /// Picks the body container(s).
 pub(crate) fn select(doc: &Doc) -> Option<Selection> {
     let mut best: Option<(u32, f32)> = None;
@@ -287,7 +290,8 @@ impl Emitter<'_> {
         if e.tag == Tag::H1 {
             return true;
         }
-        if e.has(flag::BYLINE) && e.text_len <= 200 && e.paras == 0 {
+        // Bylines, datelines and author boxes (with their bios): metadata, not body.
+        if e.has(flag::BYLINE) && e.text_len <= BYLINE_MAX && (e.paras <= 2 || e.text_len <= 200) {
             return true;
         }
         false
