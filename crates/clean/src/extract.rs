@@ -247,6 +247,8 @@ pub(crate) fn emit(doc: &Doc, roots: &[u32], title_key: &str) -> Vec<String> {
         link_depth: 0,
         title_key,
         bytes: 0,
+        seen: rustc_hash::FxHashSet::default(),
+        last_repeated: false,
     };
     for &r in roots {
         let Some(e) = doc.elems.get(r as usize) else {
@@ -280,7 +282,14 @@ struct Emitter<'a> {
     link_depth: usize,
     title_key: &'a str,
     bytes: usize,
+    /// Hashes of the long paragraphs emitted so far: responsive layouts carry the same story
+    /// two or three times (desktop, tablet, phone copies), and a reader sees it once.
+    seen: rustc_hash::FxHashSet<u64>,
+    last_repeated: bool,
 }
+
+/// Paragraphs at least this long (bytes) are emitted once per body.
+const DEDUP_MIN: usize = 50;
 
 impl Emitter<'_> {
     fn skip(&self, e: &Elem) -> bool {
@@ -393,7 +402,20 @@ impl Emitter<'_> {
             && !(self.paras.is_empty()
                 && !self.title_key.is_empty()
                 && fold_key(para) == self.title_key);
+        let repeated = para.len() >= DEDUP_MIN && {
+            use std::hash::{Hash, Hasher};
+            let mut h = rustc_hash::FxHasher::default();
+            para.hash(&mut h);
+            !self.seen.insert(h.finish())
+        };
+        // A repeat is dropped when it follows another repeat: copies of a layout come as runs
+        // of paragraphs, while a line a page repeats on purpose (a note under each item) comes
+        // alone.
+        let drop = repeated && self.last_repeated;
         if keep {
+            self.last_repeated = repeated;
+        }
+        if keep && !drop {
             let p = para.to_string();
             if self.paras.last() != Some(&p) {
                 self.bytes += p.len();
