@@ -359,7 +359,7 @@ fn classify_words(words: &str) -> AttrClass {
             || t.ends_with("-time")
             || t.ends_with("_time")
             || t.starts_with("time-")
-            || t.contains("meta")
+            || names_meta(&t)
             || t.contains("author")
         {
             // Author boxes and date lines: metadata, kept out of the body but read for
@@ -378,6 +378,14 @@ fn classify_words(words: &str) -> AttrClass {
         }
     }
     ac
+}
+
+/// `meta` as a word of a class name (`entry-meta`, `postmeta`, `article-metadata`), not inside
+/// another word (`metafield` is a CMS's name for a content field).
+fn names_meta(t: &str) -> bool {
+    t.split(['-', '_']).any(|w| {
+        w == "meta" || w == "metas" || w == "metadata" || (w.ends_with("meta") && w.len() > 4)
+    })
 }
 
 /// One automaton for all furniture words: class words are matched for every element of every
@@ -576,7 +584,10 @@ pub(crate) fn is_boilerplate_line(line: &str) -> bool {
         "toggle",
         "play",
         "watch",
+        "watch next",
         "home",
+        "by",
+        "in this article",
     ];
     if EXACT.contains(&low) {
         return true;
@@ -592,6 +603,9 @@ pub(crate) fn is_boilerplate_line(line: &str) -> bool {
                 || low.ends_with("mins read"))
                 && low.chars().next().is_some_and(|c| c.is_ascii_digit())))
     {
+        return true;
+    }
+    if n <= 40 && low.starts_with("table of contents") {
         return true;
     }
     if n <= 60 && low.starts_with("why you can trust") {

@@ -55,6 +55,8 @@ pub(crate) enum Tag {
     Time,
     /// Other block-level elements (address, details, dd, dt, center…).
     Block,
+    /// `<form>`: sign-up, search and contact boxes; some CMSs wrap the whole page in one.
+    Form,
     Inline,
 }
 
@@ -104,7 +106,7 @@ static TAGS: std::sync::LazyLock<Vec<(LocalName, Tag)>> = std::sync::LazyLock::n
         (local_name!("head"), Tag::Head),
         (local_name!("body"), Tag::Body),
         (local_name!("html"), Tag::Html),
-        (local_name!("form"), Tag::Block),
+        (local_name!("form"), Tag::Form),
         (local_name!("input"), Tag::Skip),
         (local_name!("template"), Tag::Skip),
         (local_name!("math"), Tag::Skip),
@@ -185,6 +187,8 @@ pub(crate) mod flag {
     pub const VERY_NEGATIVE: u16 = 1 << 12;
     /// Inside `<pre>`: class words there are syntax highlighting (`comment`, `keyword`).
     pub const IN_PRE: u16 = 1 << 13;
+    /// [`NEG_CLASS`] only because it is hidden: its name says nothing against it.
+    pub const ONLY_HIDDEN: u16 = 1 << 14;
 }
 
 #[derive(Debug, Clone)]
@@ -219,9 +223,9 @@ pub(crate) struct Elem {
     /// Commas in the children's text (scored with the element when it is a paragraph).
     sub_commas: u32,
     /// Subtree text length counting everything but hard-pruned subtrees.
-    raw_len: u32,
+    pub raw_len: u32,
     /// Of which in paragraph-like elements, link text left out.
-    raw_para: u32,
+    pub raw_para: u32,
     /// Of which inside links.
     raw_link: u32,
 }
@@ -443,7 +447,8 @@ fn open_element(
     // Headers, asides and hidden boxes sometimes wrap the whole story (page builders,
     // pre-rendered pages revealed by script): furniture only if they turn out not to hold
     // the article.
-    let soft_pruned = (matches!(tag, Tag::Header | Tag::Aside) && !ac.positive) || hidden;
+    let soft_pruned =
+        (matches!(tag, Tag::Header | Tag::Aside | Tag::Form) && !ac.positive) || hidden;
     if ac.very_negative {
         flags |= flag::VERY_NEGATIVE;
     }
@@ -460,6 +465,9 @@ fn open_element(
         flags |= flag::PRUNED;
     } else if !structural && (class_pruned || soft_pruned) {
         flags |= flag::NEG_CLASS;
+        if hidden && !class_pruned && !matches!(tag, Tag::Header | Tag::Aside | Tag::Form) {
+            flags |= flag::ONLY_HIDDEN;
+        }
     }
     if tag == Tag::Article || at.itemtype.contains("Article") || at.itemtype.contains("BlogPosting")
     {
@@ -769,7 +777,11 @@ pub(crate) fn compute_stats(doc: &mut Doc) {
         }
         let leafish = e.flags & flag::HAS_BLOCK_CHILD == 0;
         if matches!(e.tag, Tag::P | Tag::Pre | Tag::Li | Tag::Blockquote)
-            || (leafish && matches!(e.tag, Tag::Div | Tag::Td | Tag::Section | Tag::Block))
+            || (leafish
+                && matches!(
+                    e.tag,
+                    Tag::Div | Tag::Td | Tag::Section | Tag::Block | Tag::Form
+                ))
         {
             e.raw_para = e.raw_len.saturating_sub(e.raw_link);
         }
@@ -824,7 +836,7 @@ pub(crate) fn compute_stats(doc: &mut Doc) {
             let is_prose = !e.has(flag::VERY_NEGATIVE)
                 && e.raw_para >= PROSE_MIN
                 && e.raw_para as u64 * 10 >= e.raw_len as u64 * 7
-                && e.raw_para as u64 * 4 >= page_para as u64;
+                && (e.raw_para as u64 * 4 >= page_para as u64 || e.has(flag::ONLY_HIDDEN));
             if !holds_article && !holds_page && !holds_paragraphs && !is_prose {
                 e.flags |= flag::PRUNED;
             }
@@ -852,8 +864,10 @@ pub(crate) fn compute_stats(doc: &mut Doc) {
         let (text_len, link_len, parent, paras) = (e.text_len, e.link_len, e.parent, e.paras);
         let mut para_len = e.para_len;
         let is_para = matches!(tag, Tag::P | Tag::Pre | Tag::Td)
-            || (matches!(tag, Tag::Div | Tag::Section | Tag::Blockquote | Tag::Block)
-                && flags & flag::HAS_BLOCK_CHILD == 0);
+            || (matches!(
+                tag,
+                Tag::Div | Tag::Section | Tag::Blockquote | Tag::Block | Tag::Form
+            ) && flags & flag::HAS_BLOCK_CHILD == 0);
         let caption = flags & (flag::CAPTION | flag::IN_CAPTION) != 0;
         let mut content = 0.0f32;
         if is_para && !caption && text_len >= 20 {

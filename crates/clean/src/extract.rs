@@ -25,7 +25,7 @@ fn tag_bonus(tag: Tag) -> f32 {
     match tag {
         Tag::Div | Tag::Article | Tag::Main | Tag::Section => 5.0,
         Tag::Pre | Tag::Td | Tag::Blockquote => 3.0,
-        Tag::List | Tag::Li | Tag::Block => -3.0,
+        Tag::List | Tag::Li | Tag::Block | Tag::Form => -3.0,
         Tag::H | Tag::H1 => -5.0,
         _ => 0.0,
     }
@@ -39,6 +39,9 @@ fn usable(e: &Elem) -> bool {
     !e.has(flag::PRUNED | flag::IN_PRUNED | flag::CAPTION | flag::IN_CAPTION)
         && !matches!(e.tag, Tag::Head | Tag::Html)
 }
+
+/// Longest author box (byline, bio, links) left out of the body.
+const BYLINE_MAX: u32 = 800;
 
 /// Picks the body container(s).
 pub(crate) fn select(doc: &Doc) -> Option<Selection> {
@@ -88,7 +91,15 @@ pub(crate) fn select(doc: &Doc) -> Option<Selection> {
         let Some(pe) = doc.elems.get(p as usize) else {
             break;
         };
-        if matches!(pe.tag, Tag::Body | Tag::Html) || !usable(pe) || depth >= 10 {
+        if matches!(pe.tag, Tag::Body | Tag::Html) {
+            // A body part that is a child of `<body>` (pre-rendered segments appended at the
+            // end of the page): its siblings there are the other parts.
+            if t.text_len == doc.elems.get(top as usize).map_or(0, |e| e.text_len) {
+                top = cur;
+            }
+            break;
+        }
+        if !usable(pe) || depth >= 10 {
             break;
         }
         // Out of one story into a list of stories: when the other stories are much shorter
@@ -236,6 +247,8 @@ pub(crate) fn emit(doc: &Doc, roots: &[u32], title_key: &str) -> Vec<String> {
         link_depth: 0,
         title_key,
         bytes: 0,
+        seen: rustc_hash::FxHashSet::default(),
+        last_repeated: false,
     };
     for &r in roots {
         let Some(e) = doc.elems.get(r as usize) else {
@@ -269,7 +282,14 @@ struct Emitter<'a> {
     link_depth: usize,
     title_key: &'a str,
     bytes: usize,
+    /// Hashes of the long paragraphs emitted so far: responsive layouts carry the same story
+    /// two or three times (desktop, tablet, phone copies), and a reader sees it once.
+    seen: rustc_hash::FxHashSet<u64>,
+    last_repeated: bool,
 }
+
+/// Paragraphs at least this long (bytes) are emitted once per body.
+const DEDUP_MIN: usize = 50;
 
 impl Emitter<'_> {
     fn skip(&self, e: &Elem) -> bool {
@@ -279,7 +299,8 @@ impl Emitter<'_> {
         if e.tag == Tag::H1 {
             return true;
         }
-        if e.has(flag::BYLINE) && e.text_len <= 200 && e.paras == 0 {
+        // Bylines, datelines and author boxes (with their bios): metadata, not body.
+        if e.has(flag::BYLINE) && e.text_len <= BYLINE_MAX && (e.paras <= 2 || e.text_len <= 200) {
             return true;
         }
         false
@@ -381,7 +402,20 @@ impl Emitter<'_> {
             && !(self.paras.is_empty()
                 && !self.title_key.is_empty()
                 && fold_key(para) == self.title_key);
+        let repeated = para.len() >= DEDUP_MIN && {
+            use std::hash::{Hash, Hasher};
+            let mut h = rustc_hash::FxHasher::default();
+            para.hash(&mut h);
+            !self.seen.insert(h.finish())
+        };
+        // A repeat is dropped when it follows another repeat: copies of a layout come as runs
+        // of paragraphs, while a line a page repeats on purpose (a note under each item) comes
+        // alone.
+        let drop = repeated && self.last_repeated;
         if keep {
+            self.last_repeated = repeated;
+        }
+        if keep && !drop {
             let p = para.to_string();
             if self.paras.last() != Some(&p) {
                 self.bytes += p.len();
@@ -421,10 +455,12 @@ pub(crate) fn debug_candidates(doc: &Doc) -> String {
             .collect::<Vec<_>>()
             .join(" ");
         out.push_str(&format!(
-            "  pruned#{i} {:?} flags={:b} raw={} :: {t}\n",
+            "  pruned#{i} {:?} flags={:b} raw={} raw_len={} raw_para={} :: {t}\n",
             e.tag,
             e.flags,
-            e.text_end - e.text_start
+            e.text_end - e.text_start,
+            e.raw_len,
+            e.raw_para
         ));
     }
     for (s, i) in v.iter().take(12) {
