@@ -85,6 +85,16 @@ pub fn scan(page: &[u8], ok: impl Fn(&Parsed) -> bool) -> Option<(Parsed, &'stat
         .map(|p| (p, "page:text"))
 }
 
+/// The days the visible text of the page names (numeric or written dates, in page order, at
+/// most [`MAX_SEEN`]).
+pub fn visible_days(page: &[u8], ok: impl Fn(&Parsed) -> bool) -> Vec<Date> {
+    let page = page.get(..MAX_SCAN).unwrap_or(page);
+    visible_dates(page, &ok)
+        .into_iter()
+        .map(|v| v.date.date)
+        .collect()
+}
+
 /// A date in the visible text: where, and whether a label says it is the page's own.
 struct Seen {
     at: usize,

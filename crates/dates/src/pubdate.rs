@@ -11,12 +11,12 @@
 //! fetch time.
 //! The modification date is never earlier than the publication date; a page that only states
 //! a modification date gets it as publication date too, and so does a page whose visible
-//! byline shows the modification day but not the publication day (the date readers and
-//! archives cite is the one shown). Times are shown in the site's offset:
+//! text (bylines, `<time>` text, the page's visible dates) shows the modification day but not
+//! the publication day (the date readers and archives cite is the one shown). Times are shown in the site's offset:
 //! the first non-zero offset on the page, or the one a zone-less local time implies next to a
 //! UTC time of the same instant.
 
-use crate::pagescan::scan;
+use crate::pagescan::{scan, visible_days};
 use crate::parse::{parse, Parsed};
 use crate::{Candidate, Input, PageDate, Role};
 use jiff::civil::Date;
@@ -356,10 +356,17 @@ pub fn choose(input: &Input<'_>) -> Chosen {
     // 2020", "Updated June 13, 2019") and nowhere its publication date: readers, and the
     // archives that cite the page, take the shown date.
     let published = match (published, &modified) {
-        (Some((pb, _)), Some((md, msrc)))
-            if md.date != pb.date && shown(input, md.date, dmy) && !shown(input, pb.date, dmy) =>
-        {
-            Some((*md, *msrc))
+        (Some((pb, psrc)), Some((md, msrc))) if md.date != pb.date => {
+            let on_page: Vec<Date> = input
+                .page
+                .map(|page| visible_days(page, |p| bounds.ok(p)))
+                .unwrap_or_default();
+            let seen = |day: Date| shown(input, day, dmy) || on_page.contains(&day);
+            if seen(md.date) && !seen(pb.date) {
+                Some((*md, *msrc))
+            } else {
+                Some((pb, psrc))
+            }
         }
         (p, _) => p,
     };
