@@ -28,6 +28,7 @@
 
 use serde::Serialize;
 
+mod authors;
 mod boilerplate;
 mod decode;
 mod dom;

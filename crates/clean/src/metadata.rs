@@ -94,19 +94,44 @@ fn people_of(v: Option<&Value>, out: &mut Vec<(String, bool)>) {
             }
         }
         Value::Object(o) => {
+            let org = is_type(v, &["Organization", "NewsMediaOrganization", "Corporation"]);
             if let Some(n) = str_of(o.get("name")) {
-                let org = is_type(v, &["Organization", "NewsMediaOrganization", "Corporation"]);
                 out.push((n, org));
+            } else if let Some(id) = o.get("@id").and_then(Value::as_str) {
+                // A reference into the page's `@graph` (Yoast and friends): resolved once every
+                // block has been read.
+                out.push((format!("{ID_REF}{id}"), org));
             }
         }
         _ => {}
     }
 }
 
+/// Marks an author that is still an `@id` reference.
+const ID_REF: &str = "\u{1}@id:";
+
+/// Named nodes by `@id`, so that references can be resolved: (name, is an organisation).
+type NamedNodes = rustc_hash::FxHashMap<String, (String, bool)>;
+
+fn resolve_refs(authors: &mut Vec<(String, bool)>, named: &NamedNodes) {
+    authors.retain_mut(|(name, org)| match name.strip_prefix(ID_REF) {
+        Some(id) => match named.get(id) {
+            Some((n, o)) => {
+                *name = n.clone();
+                *org = *o;
+                true
+            }
+            None => false,
+        },
+        None => true,
+    });
+}
+
 /// Parses the page's JSON-LD blocks; dates go to `dates`.
 pub(crate) fn read_ld(blocks: &[String], dates: &mut Vec<DateCandidate>) -> LdArticle {
     let mut art = LdArticle::default();
     let mut fallback = LdArticle::default();
+    let mut named = NamedNodes::default();
     for raw in blocks {
         let cleaned = raw
             .trim()
@@ -133,6 +158,22 @@ pub(crate) fn read_ld(blocks: &[String], dates: &mut Vec<DateCandidate>) -> LdAr
                     }
                 }
                 Value::Object(o) => {
+                    if let (Some(id), Some(name)) =
+                        (o.get("@id").and_then(Value::as_str), str_of(o.get("name")))
+                    {
+                        if named.len() < 256 {
+                            let org = is_type(
+                                v,
+                                &[
+                                    "Organization",
+                                    "NewsMediaOrganization",
+                                    "Corporation",
+                                    "WebSite",
+                                ],
+                            );
+                            named.entry(id.to_string()).or_insert((name, org));
+                        }
+                    }
                     let article = is_article_type(v);
                     let nested_in_other = in_art && !article && o.contains_key("@type");
                     for (k, role) in [
@@ -212,6 +253,8 @@ pub(crate) fn read_ld(blocks: &[String], dates: &mut Vec<DateCandidate>) -> LdAr
             }
         }
     }
+    resolve_refs(&mut art.authors, &named);
+    resolve_refs(&mut fallback.authors, &named);
     if !art.found_article {
         return fallback;
     }
@@ -799,6 +842,9 @@ pub(crate) fn people(
                 if !agencies.iter().any(|x| x == a) {
                     agencies.push(a.to_string());
                 }
+                continue;
+            }
+            if crate::authors::is_credential(&name) {
                 continue;
             }
             let name = drop_role_suffix(&name).to_string();
