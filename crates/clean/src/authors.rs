@@ -360,7 +360,14 @@ fn scan_lines(
             continue;
         }
         if let Some(at) = pending.take() {
-            // The name in the element after a lone label ("Written by" / "Jane Doe").
+            // The name in the element after a lone label ("Written by" / "Jane Doe"), or the
+            // start of the bio after "About the author" ("Jane Doe is a reporter…").
+            let l = [" is ", " has ", " was ", " writes "]
+                .iter()
+                .filter_map(|p| l.find(p))
+                .min()
+                .and_then(|i| l.get(..i))
+                .unwrap_or(l);
             if l.chars().count() <= 80 {
                 if let Some(rank) = rank_at(at) {
                     out.push(Candidate {
@@ -396,7 +403,18 @@ fn scan_lines(
                     });
                 }
             }
-            None => {}
+            None => {
+                // "Jane Doe | Senior Writer | July 2, 2025" right under the headline.
+                if let Some(rank) = rank_at(here).filter(|r| *r <= NAME_DATE_REACH) {
+                    if let Some(name) = name_beside_date(l) {
+                        out.push(Candidate {
+                            rank: base + rank + NAME_DATE_REACH,
+                            raw: name.to_string(),
+                            source: "html:byline",
+                        });
+                    }
+                }
+            }
         }
         if out.len() >= 64 {
             break;
@@ -428,6 +446,31 @@ fn floor_boundary(s: &str, mut i: usize) -> usize {
     i
 }
 
+/// How close under the headline an unlabelled "name | date" line is read as a byline.
+const NAME_DATE_REACH: usize = 600;
+
+/// The name in a short unlabelled line that also holds a date, its parts set apart by
+/// separators: "Jane Doe | July 2, 2025", "Dec. 19, 2025 · Jane Doe".
+fn name_beside_date(line: &str) -> Option<&str> {
+    if line.chars().count() > 100 {
+        return None;
+    }
+    let parts: Vec<&str> = line
+        .split(['|', '·', '•', '⋅'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
+    if parts.len() < 2 || !parts.iter().any(|p| crate::metadata::looks_like_date(p)) {
+        return None;
+    }
+    parts.into_iter().find_map(|p| {
+        let n = cut_name(p);
+        let words = n.split_whitespace().count();
+        let undated = !p.chars().any(|c| c.is_ascii_digit());
+        ((2..=4).contains(&words) && undated && n.len() * 2 >= p.len() && name_like(n)).then_some(n)
+    })
+}
+
 /// The text after a byline label ("By", "Written by:", "Author:"), empty when the name is in
 /// the next element; `None` when the line has no label.
 fn label_rest(line: &str) -> Option<&str> {
@@ -439,6 +482,9 @@ fn label_rest(line: &str) -> Option<&str> {
         "story by",
         "reporting by",
         "article by",
+        "about the author",
+        "contributors:",
+        "contributor:",
         "authors",
         "author",
         "by",
@@ -451,12 +497,12 @@ fn label_rest(line: &str) -> Option<&str> {
             continue;
         }
         let tail = line.get(label.len()..).unwrap_or("");
-        let colon = tail.trim_start().starts_with(':');
         let rest = tail.trim_start().trim_start_matches(':').trim_start();
-        if !tail.is_empty() && !tail.starts_with([' ', ':', '\u{a0}']) {
+        // "ByJane Doe": a label and a name in two inline elements, run together.
+        let glued = *label == "by" && head == "By" && tail.starts_with(char::is_uppercase);
+        if !tail.is_empty() && !tail.starts_with([' ', ':', '\u{a0}']) && !glued {
             continue;
         }
-        let _ = colon;
         // "by the way": a name after "by" starts with a capital.
         if !rest.is_empty() && !rest.starts_with(char::is_uppercase) {
             return None;
@@ -468,6 +514,11 @@ fn label_rest(line: &str) -> Option<&str> {
 
 /// "March 3, 2024 By Jane Doe": a byline after a short date or label on the same line.
 fn mid_line_by(line: &str) -> Option<&str> {
+    // "This post was written by Jane Doe, …" in an author box.
+    if let Some(i) = line.to_lowercase().find("written by ") {
+        let rest = line.get(i + "written by ".len()..)?.trim_start();
+        return rest.starts_with(char::is_uppercase).then_some(rest);
+    }
     let i = line.find(" By ")?;
     let head = line.get(..i)?;
     if head.chars().count() > 40 || !head.chars().any(|c| c.is_ascii_digit()) {
@@ -661,6 +712,18 @@ mod tests {
         assert_eq!(label_rest("Byline"), None);
         assert_eq!(mid_line_by("March 3, 2024 By Jane Doe"), Some("Jane Doe"));
         assert_eq!(mid_line_by("Stand By Me"), None);
+        assert_eq!(label_rest("ByJane Doe"), Some("Jane Doe"));
+        assert_eq!(label_rest("Byron Doe"), None);
+        assert_eq!(label_rest("Contributors: Jane Doe"), Some("Jane Doe"));
+        assert_eq!(
+            name_beside_date("Jane Doe | Senior Writer | July 2, 2025"),
+            Some("Jane Doe")
+        );
+        assert_eq!(
+            name_beside_date("Dec. 19, 2025 · Jane Doe"),
+            Some("Jane Doe")
+        );
+        assert_eq!(name_beside_date("Best Movers in NYC 2025 | Top 19"), None);
     }
 
     #[test]
