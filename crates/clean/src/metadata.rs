@@ -899,7 +899,15 @@ pub(crate) fn strip_site_suffix(title: &str, site: Option<&str>, host: Option<&s
     // A trailing " | Anything short" is a site name we could not confirm.
     if let Some((head, tail)) = t.rsplit_once(" | ") {
         if tail.split_whitespace().count() <= 4 && head.chars().count() >= 15 {
-            return head.trim().to_string();
+            // "Headline | Section | Site": every short tail goes.
+            return strip_site_suffix(head, site, host);
+        }
+    }
+    // "example.com Headline": the host's name run into the title without a separator.
+    if let (Some(h), Some((first, rest))) = (host, t.split_once(' ')) {
+        let h = h.trim_start_matches("www.");
+        if first.eq_ignore_ascii_case(h) && rest.chars().count() >= 3 {
+            return rest.trim().to_string();
         }
     }
     t
@@ -944,6 +952,25 @@ fn tidy_h1(
     if declared.iter().any(|(d, _)| fold_key(d) == tk) {
         return t;
     }
+    // "Buying Guide: Headline", "Dec 18 2025 Headline": a kicker or a date run into the h1
+    // before the headline the page declares.
+    for (d, _) in declared {
+        let dk = fold_key(d);
+        if dk.len() >= 12 && tk.len() > dk.len() && tk.ends_with(&dk) {
+            let words = t.split_whitespace().count();
+            let kicker_words = words.saturating_sub(d.split_whitespace().count());
+            let kicker: String = t
+                .split_whitespace()
+                .take(kicker_words)
+                .collect::<Vec<_>>()
+                .join(" ");
+            let labelled = kicker_words <= 3 && kicker.ends_with(':');
+            let dated = looks_like_date(&kicker) && kicker.chars().any(char::is_alphabetic);
+            if labelled || dated {
+                return d.clone();
+            }
+        }
+    }
     for sep in [" – ", " — ", " - "] {
         if let Some((head, _)) = t.split_once(sep) {
             let hk = fold_key(head);
@@ -977,6 +1004,22 @@ pub(crate) fn choose_title(
         .map(|(v, s)| (strip_site_suffix(&decode_entities(&v), site, host), s))
         .filter(|(v, _)| !v.is_empty())
         .collect();
+    // JSON-LD headlines are often cut at 110 characters (an old search-engine limit): a
+    // longer declared title that starts with it is the whole headline.
+    let mut declared = declared;
+    if let Some(pos) = declared.iter().position(|(_, s)| *s == "json-ld") {
+        let lk = declared
+            .get(pos)
+            .map(|(v, _)| fold_key(v))
+            .unwrap_or_default();
+        let cut = declared.iter().any(|(v, s)| {
+            let k = fold_key(v);
+            *s != "json-ld" && k.len() > lk.len() && k.starts_with(&lk) && lk.chars().count() >= 60
+        });
+        if cut {
+            declared.remove(pos);
+        }
+    }
     let raw_title = doc.meta.title.as_deref().map(decode_entities);
     let site_k = site.map(fold_key).unwrap_or_default();
     // An h1 that is the site's name, or a decoration the <title> carries beside the headline,
