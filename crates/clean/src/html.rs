@@ -8,7 +8,7 @@ use scraper::Html;
 use crate::dom::{Doc, Tag, NONE};
 use crate::extract;
 use crate::metadata::{
-    self, choose_title, host_of, lang_code, looks_like_date, meta, people, resolve_url, role_of,
+    self, choose_title, host_of, lang_code, looks_like_date, meta, resolve_url, role_of,
 };
 use crate::normalise::{fold_key, normalise_inline, normalise_text};
 use crate::plaintext;
@@ -132,131 +132,17 @@ fn decide(doc: &Doc, input: &Input<'_>, encoding: &'static str) -> Result<Cleane
     }
 
     // Authors: JSON-LD people, meta names, then the page's own author boxes and bylines.
-    let mut agencies = Vec::new();
-    let ld_people: Vec<String> = ld
-        .authors
-        .iter()
-        .filter(|(_, org)| !org)
-        .map(|(n, _)| n.clone())
-        .collect();
-    for (n, org) in &ld.authors {
-        if *org {
-            if let Some(a) = metadata::agency_name(n) {
-                if !agencies.iter().any(|x: &String| x == a) {
-                    agencies.push(a.to_string());
-                }
-            }
-        }
-    }
-    let mut authors = people(&ld_people, site.as_deref(), true, &mut agencies);
-    let mut source: Option<&'static str> = (!authors.is_empty()).then_some("json-ld");
-    if authors.is_empty() {
-        for key in [
-            "author",
-            "article:author",
-            "parsely-author",
-            "sailthru.author",
-            "dc.creator",
-            "dcterms.creator",
-            "byl",
-            "citation_author",
-            "cxenseparse:author",
-        ] {
-            let vals: Vec<String> = doc
-                .meta
-                .metas
-                .iter()
-                .filter(|(k, v, _)| k == key && !v.starts_with("http"))
-                .map(|(_, v, _)| v.clone())
-                .collect();
-            if vals.is_empty() {
-                continue;
-            }
-            authors = people(&vals, site.as_deref(), false, &mut agencies);
-            if !authors.is_empty() {
-                source = Some(match key {
-                    "author" => "meta:author",
-                    "article:author" => "meta:article:author",
-                    "parsely-author" => "meta:parsely-author",
-                    "sailthru.author" => "meta:sailthru.author",
-                    "dc.creator" | "dcterms.creator" => "meta:dc.creator",
-                    "byl" => "meta:byl",
-                    _ => "meta",
-                });
-                break;
-            }
-        }
-    }
-    if authors.is_empty() {
-        let mut found: Vec<&crate::dom::Found> = doc
-            .meta
-            .authors
-            .iter()
-            .filter(|f| in_scope(f.elem))
-            .collect();
-        if found.is_empty() {
-            found = doc
-                .meta
-                .authors
-                .iter()
-                .filter(|f| !in_furniture(doc, f.elem, NONE))
-                .collect();
-        }
-        // Names in page text start with a capital (lower-case strings there are labels).
-        let raws: Vec<String> = found
-            .iter()
-            .take(6)
-            .map(|f| f.text.clone())
-            .filter(|t| t.chars().count() <= 100 && !t.starts_with(char::is_lowercase))
-            .collect();
-        authors = people(&raws, site.as_deref(), false, &mut agencies);
-        if !authors.is_empty() {
-            source = Some("html:author");
-        }
-    }
-    if authors.is_empty() {
-        let raws: Vec<String> = doc
-            .meta
-            .bylines
-            .iter()
-            .filter(|f| f.text.to_lowercase().starts_with("by "))
-            .take(4)
-            .map(|f| byline_names(&f.text))
-            .collect();
-        authors = people(&raws, site.as_deref(), false, &mut agencies);
-        if !authors.is_empty() {
-            source = Some("html:byline");
-        }
-    }
-    if authors.is_empty() {
-        // A "By Jane Doe" line near the top of the article, in no marked element.
-        let range = match doc.elems.get(scope as usize) {
-            Some(e) => (e.text_start as usize, e.text_end as usize),
-            None => (0, doc.text.len()),
-        };
-        let text = doc.text.get(range.0..range.1).unwrap_or("");
-        let head: String = text.chars().take(6000).collect();
-        for line in head.lines() {
-            let l = line.trim();
-            if l.len() > 3
-                && l.len() <= 80
-                && (l.starts_with("By ") || l.starts_with("BY ") || l.starts_with("by "))
-                && l.split_whitespace().count() <= 9
-                && l.get(3..)
-                    .is_some_and(|r| r.trim_start().starts_with(char::is_uppercase))
-            {
-                authors = people(&[byline_names(l)], site.as_deref(), false, &mut agencies);
-                if !authors.is_empty() {
-                    source = Some("html:text-byline");
-                    break;
-                }
-            }
-        }
-    }
-    authors.truncate(12);
-    out.authors = authors;
-    out.authors_source = source;
-    out.agencies = agencies;
+    let found = crate::authors::choose(
+        doc,
+        &ld,
+        scope,
+        out.title.as_ref().map(|t| t.value.as_str()),
+        site.as_deref(),
+    );
+    out.authors = found.names;
+    out.authors.truncate(12);
+    out.authors_source = found.source;
+    out.agencies = found.agencies;
 
     // Body clean-up: bylines, datelines and a repeated title at the edges.
     strip_edges(&mut paras, &out.authors);
@@ -492,21 +378,6 @@ fn in_furniture(doc: &Doc, elem: u32, scope: u32) -> bool {
         n += 1;
     }
     false
-}
-
-/// "By Jane Doe | Updated March 3, 2024" -> "Jane Doe".
-fn byline_names(s: &str) -> String {
-    let cut = s.split(['|', '\n', '—', '–']).next().unwrap_or(s);
-    let cut = match cut
-        .to_lowercase()
-        .find(" on ")
-        .or_else(|| cut.to_lowercase().find(" updated"))
-        .or_else(|| cut.to_lowercase().find(" published"))
-    {
-        Some(i) => cut.get(..i).unwrap_or(cut),
-        None => cut,
-    };
-    cut.to_string()
 }
 
 /// Drops bylines, datelines and "by"-lines at the top and bottom of the body.

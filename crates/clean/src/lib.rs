@@ -29,6 +29,7 @@
 
 use serde::Serialize;
 
+mod authors;
 mod boilerplate;
 mod decode;
 mod dom;

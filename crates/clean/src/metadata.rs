@@ -94,19 +94,44 @@ fn people_of(v: Option<&Value>, out: &mut Vec<(String, bool)>) {
             }
         }
         Value::Object(o) => {
+            let org = is_type(v, &["Organization", "NewsMediaOrganization", "Corporation"]);
             if let Some(n) = str_of(o.get("name")) {
-                let org = is_type(v, &["Organization", "NewsMediaOrganization", "Corporation"]);
                 out.push((n, org));
+            } else if let Some(id) = o.get("@id").and_then(Value::as_str) {
+                // A reference into the page's `@graph` (Yoast and friends): resolved once every
+                // block has been read.
+                out.push((format!("{ID_REF}{id}"), org));
             }
         }
         _ => {}
     }
 }
 
+/// Marks an author that is still an `@id` reference.
+const ID_REF: &str = "\u{1}@id:";
+
+/// Named nodes by `@id`, so that references can be resolved: (name, is an organisation).
+type NamedNodes = rustc_hash::FxHashMap<String, (String, bool)>;
+
+fn resolve_refs(authors: &mut Vec<(String, bool)>, named: &NamedNodes) {
+    authors.retain_mut(|(name, org)| match name.strip_prefix(ID_REF) {
+        Some(id) => match named.get(id) {
+            Some((n, o)) => {
+                *name = n.clone();
+                *org = *o;
+                true
+            }
+            None => false,
+        },
+        None => true,
+    });
+}
+
 /// Parses the page's JSON-LD blocks; dates go to `dates`.
 pub(crate) fn read_ld(blocks: &[String], dates: &mut Vec<DateCandidate>) -> LdArticle {
     let mut art = LdArticle::default();
     let mut fallback = LdArticle::default();
+    let mut named = NamedNodes::default();
     for raw in blocks {
         let cleaned = raw
             .trim()
@@ -133,6 +158,22 @@ pub(crate) fn read_ld(blocks: &[String], dates: &mut Vec<DateCandidate>) -> LdAr
                     }
                 }
                 Value::Object(o) => {
+                    if let (Some(id), Some(name)) =
+                        (o.get("@id").and_then(Value::as_str), str_of(o.get("name")))
+                    {
+                        if named.len() < 256 {
+                            let org = is_type(
+                                v,
+                                &[
+                                    "Organization",
+                                    "NewsMediaOrganization",
+                                    "Corporation",
+                                    "WebSite",
+                                ],
+                            );
+                            named.entry(id.to_string()).or_insert((name, org));
+                        }
+                    }
                     let article = is_article_type(v);
                     let nested_in_other = in_art && !article && o.contains_key("@type");
                     for (k, role) in [
@@ -212,6 +253,8 @@ pub(crate) fn read_ld(blocks: &[String], dates: &mut Vec<DateCandidate>) -> LdAr
             }
         }
     }
+    resolve_refs(&mut art.authors, &named);
+    resolve_refs(&mut fallback.authors, &named);
     if !art.found_article {
         return fallback;
     }
@@ -801,6 +844,9 @@ pub(crate) fn people(
                 }
                 continue;
             }
+            if crate::authors::is_credential(&name) {
+                continue;
+            }
             let name = drop_role_suffix(&name).to_string();
             if name.to_lowercase().starts_with("reviewed")
                 || name.to_lowercase().starts_with("medically")
@@ -853,7 +899,15 @@ pub(crate) fn strip_site_suffix(title: &str, site: Option<&str>, host: Option<&s
     // A trailing " | Anything short" is a site name we could not confirm.
     if let Some((head, tail)) = t.rsplit_once(" | ") {
         if tail.split_whitespace().count() <= 4 && head.chars().count() >= 15 {
-            return head.trim().to_string();
+            // "Headline | Section | Site": every short tail goes.
+            return strip_site_suffix(head, site, host);
+        }
+    }
+    // "example.com Headline": the host's name run into the title without a separator.
+    if let (Some(h), Some((first, rest))) = (host, t.split_once(' ')) {
+        let h = h.trim_start_matches("www.");
+        if first.eq_ignore_ascii_case(h) && rest.chars().count() >= 3 {
+            return rest.trim().to_string();
         }
     }
     t
@@ -898,6 +952,25 @@ fn tidy_h1(
     if declared.iter().any(|(d, _)| fold_key(d) == tk) {
         return t;
     }
+    // "Buying Guide: Headline", "Dec 18 2025 Headline": a kicker or a date run into the h1
+    // before the headline the page declares.
+    for (d, _) in declared {
+        let dk = fold_key(d);
+        if dk.len() >= 12 && tk.len() > dk.len() && tk.ends_with(&dk) {
+            let words = t.split_whitespace().count();
+            let kicker_words = words.saturating_sub(d.split_whitespace().count());
+            let kicker: String = t
+                .split_whitespace()
+                .take(kicker_words)
+                .collect::<Vec<_>>()
+                .join(" ");
+            let labelled = kicker_words <= 3 && kicker.ends_with(':');
+            let dated = looks_like_date(&kicker) && kicker.chars().any(char::is_alphabetic);
+            if labelled || dated {
+                return d.clone();
+            }
+        }
+    }
     for sep in [" – ", " — ", " - "] {
         if let Some((head, _)) = t.split_once(sep) {
             let hk = fold_key(head);
@@ -931,6 +1004,22 @@ pub(crate) fn choose_title(
         .map(|(v, s)| (strip_site_suffix(&decode_entities(&v), site, host), s))
         .filter(|(v, _)| !v.is_empty())
         .collect();
+    // JSON-LD headlines are often cut at 110 characters (an old search-engine limit): a
+    // longer declared title that starts with it is the whole headline.
+    let mut declared = declared;
+    if let Some(pos) = declared.iter().position(|(_, s)| *s == "json-ld") {
+        let lk = declared
+            .get(pos)
+            .map(|(v, _)| fold_key(v))
+            .unwrap_or_default();
+        let cut = declared.iter().any(|(v, s)| {
+            let k = fold_key(v);
+            *s != "json-ld" && k.len() > lk.len() && k.starts_with(&lk) && lk.chars().count() >= 60
+        });
+        if cut {
+            declared.remove(pos);
+        }
+    }
     let raw_title = doc.meta.title.as_deref().map(decode_entities);
     let site_k = site.map(fold_key).unwrap_or_default();
     // An h1 that is the site's name, or a decoration the <title> carries beside the headline,

@@ -1,0 +1,751 @@
+//! Who wrote the article.
+//!
+//! Machine-readable credits (JSON-LD, meta tags) come first: they are written for search
+//! engines and name the article's own authors. They are missing on about a quarter of pages, or
+//! name the CMS account or the publisher, so the visible page is read next. There the hard part
+//! is not finding names but finding the right ones: a page also carries the bylines of related
+//! stories, comment authors and team pages. A visible name is therefore only taken from a line
+//! that labels it as the author ("By", "Written by", "Author:") or from an element marked as an
+//! author, and the one nearest the headline wins: that is where newsrooms put the byline.
+//! Only the lines near the headline and in the article box are read, never the whole page.
+
+use crate::dom::{flag, Doc, Found, NONE};
+use crate::metadata::{agency_name, meta, people, LdArticle};
+use crate::normalise::{fold_key, normalise_inline};
+use crate::Provenance;
+
+/// The article's authors, where they were found, and the wire services credited.
+#[derive(Debug, Default)]
+pub(crate) struct Authors {
+    pub names: Vec<String>,
+    pub source: Option<Provenance>,
+    pub agencies: Vec<String>,
+}
+
+/// Meta names that carry authors, best first, with their provenance.
+const META_KEYS: &[(&str, Provenance)] = &[
+    ("author", "meta:author"),
+    ("article:author", "meta:article:author"),
+    ("parsely-author", "meta:parsely-author"),
+    ("sailthru.author", "meta:sailthru.author"),
+    ("dc.creator", "meta:dc.creator"),
+    ("dcterms.creator", "meta:dc.creator"),
+    ("byl", "meta:byl"),
+    ("citation_author", "meta:citation_author"),
+    ("cxenseparse:author", "meta"),
+];
+
+/// How far around the headline a byline is looked for (bytes of page text).
+const BEFORE_HEADLINE: usize = 1500;
+const AFTER_HEADLINE: usize = 3000;
+/// How much of the article box's start and end is read for bylines and author boxes.
+const SCOPE_HEAD: usize = 6000;
+const SCOPE_TAIL: usize = 3000;
+
+pub(crate) fn choose(
+    doc: &Doc,
+    ld: &LdArticle,
+    scope: u32,
+    title: Option<&str>,
+    site: Option<&str>,
+) -> Authors {
+    let mut out = Authors::default();
+    for (n, org) in &ld.authors {
+        if *org {
+            if let Some(a) = agency_name(n) {
+                push_unique(&mut out.agencies, a);
+            }
+        }
+    }
+    let ld_people: Vec<String> = ld
+        .authors
+        .iter()
+        .filter(|(_, org)| !org)
+        .map(|(n, _)| n.clone())
+        .collect();
+    out.names = people(&ld_people, site, true, &mut out.agencies);
+    if !out.names.is_empty() {
+        out.source = Some("json-ld");
+        return out;
+    }
+    for &(key, source) in META_KEYS {
+        let vals: Vec<String> = doc
+            .meta
+            .metas
+            .iter()
+            .filter(|(k, v, _)| k == key && !v.starts_with("http"))
+            .map(|(_, v, _)| one_person(key, v))
+            .collect();
+        if vals.is_empty() {
+            continue;
+        }
+        out.names = people(&vals, site, false, &mut out.agencies);
+        if !out.names.is_empty() {
+            out.source = Some(source);
+            return out;
+        }
+    }
+    // Yoast's sharing card: `twitter:label1` "Written by", `twitter:data1` the name.
+    for (label, data) in [
+        ("twitter:label1", "twitter:data1"),
+        ("twitter:label2", "twitter:data2"),
+    ] {
+        let labelled = meta(doc, &[label]).is_some_and(|(_, l)| {
+            let l = l.trim().to_lowercase();
+            l == "written by" || l == "author" || l == "by"
+        });
+        if let Some((_, v)) = meta(doc, &[data]).filter(|_| labelled) {
+            out.names = people(&[v.to_string()], site, false, &mut out.agencies);
+            if !out.names.is_empty() {
+                out.source = Some("meta:twitter:data");
+                return out;
+            }
+        }
+    }
+    if let Some((names, source)) = visible(doc, scope, title, site, &mut out.agencies) {
+        out.names = names;
+        out.source = Some(source);
+    }
+    out
+}
+
+fn push_unique(list: &mut Vec<String>, v: &str) {
+    if !list.iter().any(|x| x == v) {
+        list.push(v.to_string());
+    }
+}
+
+/// Library-style metadata gives one person per tag as "Last, First": put it in reading order.
+fn one_person(key: &str, v: &str) -> String {
+    if matches!(key, "citation_author" | "dc.creator" | "dcterms.creator") {
+        if let Some((last, first)) = v.split_once(',') {
+            let (last, first) = (last.trim(), first.trim());
+            if !first.is_empty()
+                && !last.is_empty()
+                && !first.contains(',')
+                && !is_credential(first)
+                && last.split_whitespace().count() <= 3
+            {
+                return format!("{first} {last}");
+            }
+        }
+    }
+    v.to_string()
+}
+
+/// "MD", "PhD", "E-RYT 200", "M.D. FACLM", "DVM": letters after a name, not a name.
+pub(crate) fn is_credential(part: &str) -> bool {
+    let p = part.trim();
+    if p.is_empty() || p.chars().count() > 24 {
+        return false;
+    }
+    let known = |letters: &str| {
+        matches!(
+            letters,
+            "PhD" | "MSc" | "BSc" | "MEd" | "EdD" | "DrPH" | "MPhil" | "DPhil" | "PsyD" | "Esq"
+        )
+    };
+    let capsish = |w: &str| {
+        let letters: String = w.chars().filter(|c| c.is_alphabetic()).collect();
+        known(&letters)
+            || (letters.chars().count() <= 6
+                && !letters.chars().any(char::is_lowercase)
+                && !w
+                    .chars()
+                    .any(|c| !c.is_alphanumeric() && !matches!(c, '.' | '-' | '/')))
+    };
+    let words: Vec<&str> = p.split_whitespace().collect();
+    // One word of capitals ("MD", "DVM"); several only when one of them is plainly a
+    // credential (dotted, hyphenated, numbered or a known one), so that "JOHN SMITH" stays.
+    words.iter().all(|w| capsish(w))
+        && (words.len() == 1
+            || words.iter().any(|w| {
+                w.contains(['.', '-'])
+                    || w.chars().all(|c| c.is_ascii_digit())
+                    || known(&w.chars().filter(|c| c.is_alphabetic()).collect::<String>())
+            }))
+}
+
+/// A candidate byline: where it is and what it says.
+struct Candidate {
+    /// Distance to the headline (smaller is better); see [`visible`].
+    rank: usize,
+    raw: String,
+    source: Provenance,
+}
+
+/// Names from the visible page: labelled lines and author elements, nearest the headline.
+fn visible(
+    doc: &Doc,
+    scope: u32,
+    title: Option<&str>,
+    site: Option<&str>,
+    agencies: &mut Vec<String>,
+) -> Option<(Vec<String>, Provenance)> {
+    let scope_el = doc.elems.get(scope as usize).filter(|_| scope != NONE);
+    let title_k = title.map(fold_key).unwrap_or_default();
+    let headline = doc
+        .meta
+        .h1s
+        .iter()
+        .filter(|h| {
+            let hk = fold_key(&h.text);
+            !title_k.is_empty()
+                && !hk.is_empty()
+                && (hk.contains(&title_k) || title_k.contains(&hk))
+        })
+        .min_by_key(|h| scope_el.is_none_or(|_| !doc.contains(scope, h.elem)))
+        .or_else(|| {
+            doc.meta
+                .h1s
+                .iter()
+                .find(|h| scope_el.is_some() && doc.contains(scope, h.elem))
+        })
+        .and_then(|h| doc.elems.get(h.elem as usize));
+    let anchor = headline
+        .map(|e| (e.text_start as usize, e.text_end as usize))
+        .or_else(|| scope_el.map(|e| (e.text_start as usize, e.text_start as usize)));
+    let mut cands: Vec<Candidate> = Vec::new();
+    let rank_at = |pos: usize| -> Option<usize> {
+        let (a, b) = anchor?;
+        if pos >= b && pos - b <= AFTER_HEADLINE {
+            Some(pos - b)
+        } else if pos < a && a - pos <= BEFORE_HEADLINE {
+            Some((a - pos) * 2)
+        } else {
+            None
+        }
+    };
+    let text = doc.text.as_str();
+    if let Some((a, b)) = anchor {
+        let lo = a.saturating_sub(BEFORE_HEADLINE);
+        let hi = b.saturating_add(AFTER_HEADLINE);
+        scan_lines(doc, text, lo, hi, &rank_at, 0, &mut cands);
+    }
+    if let Some(e) = scope_el {
+        let (s, t) = (e.text_start as usize, e.text_end as usize);
+        scan_lines(
+            doc,
+            text,
+            s,
+            t.min(s.saturating_add(SCOPE_HEAD)),
+            &|p| Some(p.saturating_sub(s)),
+            10_000,
+            &mut cands,
+        );
+        scan_lines(
+            doc,
+            text,
+            t.saturating_sub(SCOPE_TAIL).max(s),
+            t.saturating_add(1000),
+            &|p| Some(p.saturating_sub(s)),
+            20_000,
+            &mut cands,
+        );
+    } else {
+        scan_lines(doc, text, 0, SCOPE_HEAD, &|p| Some(p), 10_000, &mut cands);
+    }
+    // Elements marked as authors (class words, `itemprop=author`, `rel=author`).
+    for f in &doc.meta.authors {
+        if let Some(c) = author_element(doc, f, scope, &rank_at) {
+            cands.push(c);
+        }
+    }
+    cands.sort_by_key(|c| c.rank);
+    for c in cands.iter().take(12) {
+        let names = people(std::slice::from_ref(&c.raw), site, false, agencies);
+        // A single word after "By" is as often a menu entry ("By Industry") as a name.
+        let names: Vec<String> = names
+            .into_iter()
+            .filter(|n| {
+                name_like(n) && (c.source != "html:byline" || n.split_whitespace().count() >= 2)
+            })
+            .collect();
+        if !names.is_empty() {
+            return Some((names, c.source));
+        }
+    }
+    None
+}
+
+fn author_element(
+    doc: &Doc,
+    f: &Found,
+    scope: u32,
+    rank_at: &dyn Fn(usize) -> Option<usize>,
+) -> Option<Candidate> {
+    let e = doc.elems.get(f.elem as usize)?;
+    let t = f.text.trim();
+    // Names start with a capital (lower-case strings in author boxes are labels).
+    if t.is_empty() || t.chars().count() > 100 || t.starts_with(char::is_lowercase) {
+        return None;
+    }
+    let raw = match label_rest(t) {
+        Some(rest) if !rest.is_empty() => cut_name(rest).to_string(),
+        Some(_) => return None,
+        None => cut_name(t).to_string(),
+    };
+    let pos = e.text_start as usize;
+    let rank = match rank_at(pos) {
+        Some(r) => r,
+        None if scope != NONE && doc.contains(scope, f.elem) => 15_000,
+        None if !in_furniture(doc, f.elem, scope) => 18_000,
+        None => return None,
+    };
+    Some(Candidate {
+        rank,
+        raw,
+        source: "html:author",
+    })
+}
+
+/// Whether `elem` sits in furniture (comments, related lists, sidebars) below `scope`.
+fn in_furniture(doc: &Doc, elem: u32, scope: u32) -> bool {
+    let mut a = elem;
+    let mut n = 0;
+    while a != NONE && a != scope && n < 200 {
+        let Some(e) = doc.elems.get(a as usize) else {
+            break;
+        };
+        if e.has(flag::PRUNED) && e.tag != crate::dom::Tag::Header {
+            return true;
+        }
+        a = e.parent;
+        n += 1;
+    }
+    false
+}
+
+/// Whether `elem` sits in navigation or in a box named as comments, promos or related
+/// stories (looser than [`in_furniture`]: bylines often sit in headers and meta boxes that
+/// the body extractor prunes).
+fn in_menu(doc: &Doc, elem: u32) -> bool {
+    let mut a = elem;
+    let mut n = 0;
+    while a != NONE && n < 200 {
+        let Some(e) = doc.elems.get(a as usize) else {
+            break;
+        };
+        if e.tag == crate::dom::Tag::Nav || e.has(flag::VERY_NEGATIVE) {
+            return true;
+        }
+        a = e.parent;
+        n += 1;
+    }
+    false
+}
+
+/// Reads the lines of `text[lo..hi]` for labelled bylines.
+fn scan_lines(
+    doc: &Doc,
+    text: &str,
+    lo: usize,
+    hi: usize,
+    rank_at: &dyn Fn(usize) -> Option<usize>,
+    base: usize,
+    out: &mut Vec<Candidate>,
+) {
+    let hi = floor_boundary(text, hi.min(text.len()));
+    let lo = floor_boundary(text, lo.min(hi));
+    let Some(slice) = text.get(lo..hi) else {
+        return;
+    };
+    let mut pending: Option<usize> = None;
+    let mut pos = lo;
+    for line in slice.split('\n') {
+        let here = pos;
+        pos += line.len() + 1;
+        let l = line.trim();
+        if l.is_empty() {
+            continue;
+        }
+        if let Some(at) = pending.take() {
+            // The name in the element after a lone label ("Written by" / "Jane Doe"), or the
+            // start of the bio after "About the author" ("Jane Doe is a reporter…").
+            let l = [" is ", " has ", " was ", " writes "]
+                .iter()
+                .filter_map(|p| l.find(p))
+                .min()
+                .and_then(|i| l.get(..i))
+                .unwrap_or(l);
+            if l.chars().count() <= 80 {
+                if let Some(rank) = rank_at(at) {
+                    out.push(Candidate {
+                        rank: base + rank,
+                        raw: cut_name(l).to_string(),
+                        source: "html:byline",
+                    });
+                }
+            }
+            continue;
+        }
+        if l.len() > 200 {
+            continue;
+        }
+        let rest = label_rest(l).or_else(|| mid_line_by(l));
+        // Menus and related-story lists have "By …" lines too.
+        if rest.is_some()
+            && in_menu(
+                doc,
+                elem_at(doc, here + (line.len() - line.trim_start().len())),
+            )
+        {
+            continue;
+        }
+        match rest {
+            Some("") => pending = Some(here),
+            Some(r) => {
+                if let Some(rank) = rank_at(here) {
+                    out.push(Candidate {
+                        rank: base + rank,
+                        raw: cut_name(r).to_string(),
+                        source: "html:byline",
+                    });
+                }
+            }
+            None => {
+                // "Jane Doe | Senior Writer | July 2, 2025" right under the headline.
+                if let Some(rank) = rank_at(here).filter(|r| *r <= NAME_DATE_REACH) {
+                    if let Some(name) = name_beside_date(l) {
+                        out.push(Candidate {
+                            rank: base + rank + NAME_DATE_REACH,
+                            raw: name.to_string(),
+                            source: "html:byline",
+                        });
+                    }
+                }
+            }
+        }
+        if out.len() >= 64 {
+            break;
+        }
+    }
+}
+
+/// The innermost element whose text holds byte `pos` of the page text (elements are in
+/// document order, so their text starts never decrease).
+fn elem_at(doc: &Doc, pos: usize) -> u32 {
+    let pos = pos as u32;
+    let n = doc.elems.partition_point(|e| e.text_start <= pos);
+    let mut i = n.checked_sub(1).map_or(NONE, |i| i as u32);
+    let mut steps = 0;
+    while let Some(e) = doc.elems.get(i as usize) {
+        if e.text_end > pos || steps > 200 {
+            break;
+        }
+        i = e.parent;
+        steps += 1;
+    }
+    i
+}
+
+fn floor_boundary(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// How close under the headline an unlabelled "name | date" line is read as a byline.
+const NAME_DATE_REACH: usize = 600;
+
+/// The name in a short unlabelled line that also holds a date, its parts set apart by
+/// separators: "Jane Doe | July 2, 2025", "Dec. 19, 2025 · Jane Doe".
+fn name_beside_date(line: &str) -> Option<&str> {
+    if line.chars().count() > 100 {
+        return None;
+    }
+    let parts: Vec<&str> = line
+        .split(['|', '·', '•', '⋅'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
+    if parts.len() < 2 || !parts.iter().any(|p| crate::metadata::looks_like_date(p)) {
+        return None;
+    }
+    parts.into_iter().find_map(|p| {
+        let n = cut_name(p);
+        let words = n.split_whitespace().count();
+        let undated = !p.chars().any(|c| c.is_ascii_digit());
+        ((2..=4).contains(&words) && undated && n.len() * 2 >= p.len() && name_like(n)).then_some(n)
+    })
+}
+
+/// The text after a byline label ("By", "Written by:", "Author:"), empty when the name is in
+/// the next element; `None` when the line has no label.
+fn label_rest(line: &str) -> Option<&str> {
+    const LABELS: &[&str] = &[
+        "written by",
+        "posted by",
+        "authored by",
+        "words by",
+        "story by",
+        "reporting by",
+        "article by",
+        "about the author",
+        "contributors:",
+        "contributor:",
+        "authors",
+        "author",
+        "by",
+    ];
+    for label in LABELS {
+        let Some(head) = line.get(..label.len()) else {
+            continue;
+        };
+        if !head.eq_ignore_ascii_case(label) {
+            continue;
+        }
+        let tail = line.get(label.len()..).unwrap_or("");
+        let rest = tail.trim_start().trim_start_matches(':').trim_start();
+        // "ByJane Doe": a label and a name in two inline elements, run together.
+        let glued = *label == "by" && head == "By" && tail.starts_with(char::is_uppercase);
+        if !tail.is_empty() && !tail.starts_with([' ', ':', '\u{a0}']) && !glued {
+            continue;
+        }
+        // "by the way": a name after "by" starts with a capital.
+        if !rest.is_empty() && !rest.starts_with(char::is_uppercase) {
+            return None;
+        }
+        return Some(rest);
+    }
+    None
+}
+
+/// "March 3, 2024 By Jane Doe": a byline after a short date or label on the same line.
+fn mid_line_by(line: &str) -> Option<&str> {
+    // "This post was written by Jane Doe, …" in an author box.
+    if let Some(i) = line.to_lowercase().find("written by ") {
+        let rest = line.get(i + "written by ".len()..)?.trim_start();
+        return rest.starts_with(char::is_uppercase).then_some(rest);
+    }
+    let i = line.find(" By ")?;
+    let head = line.get(..i)?;
+    if head.chars().count() > 40 || !head.chars().any(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let rest = line.get(i + 4..)?.trim_start();
+    rest.starts_with(char::is_uppercase).then_some(rest)
+}
+
+/// The name part of a byline: up to a date, a separator or a "published"/"updated" label.
+fn cut_name(s: &str) -> &str {
+    let mut end = s.len();
+    for pat in [
+        "|",
+        "•",
+        "·",
+        "⋅",
+        "—",
+        "–",
+        " - ",
+        " on ",
+        " On ",
+        " in ",
+        " at ",
+        " for ",
+        "(",
+        " updated",
+        " Updated",
+        " published",
+        " Published",
+        " posted",
+        " Posted",
+        " last ",
+        " Last ",
+        " on behalf",
+    ] {
+        if let Some(i) = s.find(pat) {
+            end = end.min(i);
+        }
+    }
+    if let Some(i) = s.find(|c: char| c.is_ascii_digit()) {
+        end = end.min(i);
+    }
+    let mut name = s
+        .get(..end)
+        .unwrap_or(s)
+        .trim()
+        .trim_end_matches([',', ':', ';', '-'])
+        .trim();
+    // "Jane Doe July", "Jane DoeNovember": the month of a date cut at its digits.
+    loop {
+        let last = name.rsplit(' ').next().unwrap_or("");
+        let glued = glued_tail(last);
+        let words = name.split_whitespace().count();
+        if is_month(last.trim_end_matches('.')) || (words >= 3 && is_credential(last)) {
+            name = name.get(..name.len() - last.len()).unwrap_or("").trim_end();
+        } else if let Some(i) = glued {
+            let cut = name.len() - last.len() + i;
+            name = name.get(..cut).unwrap_or("").trim_end();
+        } else {
+            break;
+        }
+        name = name.trim_end_matches([',', ':', ';', '-']).trim_end();
+    }
+    name
+}
+
+/// Job titles that follow a name in author boxes.
+const ROLES: &[&str] = &[
+    "Founder",
+    "Cofounder",
+    "Author",
+    "Editor",
+    "Writer",
+    "Reporter",
+    "Senior",
+    "Contributor",
+    "Correspondent",
+    "Columnist",
+    "Head",
+    "Chief",
+    "Managing",
+    "Staff",
+];
+
+fn is_month(w: &str) -> bool {
+    const MONTHS: &[&str] = &[
+        "jan",
+        "january",
+        "feb",
+        "february",
+        "mar",
+        "march",
+        "apr",
+        "april",
+        "jun",
+        "june",
+        "jul",
+        "july",
+        "aug",
+        "august",
+        "sep",
+        "sept",
+        "september",
+        "oct",
+        "october",
+        "nov",
+        "november",
+        "dec",
+        "december",
+        "mon",
+        "monday",
+        "tue",
+        "tuesday",
+        "wed",
+        "wednesday",
+        "thu",
+        "thursday",
+        "fri",
+        "friday",
+        "sat",
+        "saturday",
+        "sun",
+        "sunday",
+        "updated",
+        "published",
+        "posted",
+    ];
+    MONTHS.iter().any(|m| w.eq_ignore_ascii_case(m))
+}
+
+/// Where a word made of two glued words splits ("DoeNovember" at 3): a capital after four or
+/// more lower-case letters ("McNally" and "MacDonald" stay whole).
+fn glued_tail(w: &str) -> Option<usize> {
+    let mut lower_run = 0;
+    for (i, c) in w.char_indices() {
+        if c.is_uppercase() && lower_run >= 4 {
+            let tail = w.get(i..).unwrap_or("");
+            let word: String = tail.chars().take_while(|c| c.is_alphabetic()).collect();
+            return (is_month(&word) || ROLES.iter().any(|r| word.eq_ignore_ascii_case(r)))
+                .then_some(i);
+        }
+        lower_run = if c.is_lowercase() { lower_run + 1 } else { 0 };
+    }
+    None
+}
+
+/// Whether a string found in page text reads as a person's name: capitalised words (name
+/// particles aside), no sentence punctuation.
+fn name_like(s: &str) -> bool {
+    const PARTICLES: &[&str] = &[
+        "van", "der", "den", "de", "la", "le", "da", "di", "du", "von", "bin", "al", "el", "y",
+        "del", "dos", "das", "ter", "ten", "af", "zu",
+    ];
+    let s = normalise_inline(s);
+    let words: Vec<&str> = s.split_whitespace().collect();
+    if words.is_empty() || words.len() > 5 {
+        return false;
+    }
+    if s.contains(['!', '?', '"', '“', '”', '»', '«', '#']) {
+        return false;
+    }
+    // "ChecklistsJust EngagedWedding": menu entries run together, not a name.
+    if words.iter().any(|w| {
+        let mut run = 0;
+        w.chars().any(|c| {
+            let glued = c.is_uppercase() && run >= 4;
+            run = if c.is_lowercase() { run + 1 } else { 0 };
+            glued
+        })
+    }) {
+        return false;
+    }
+    words
+        .iter()
+        .all(|w| w.starts_with(char::is_uppercase) || PARTICLES.contains(w))
+        && words.iter().any(|w| w.starts_with(char::is_uppercase))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels() {
+        assert_eq!(label_rest("By Jane Doe"), Some("Jane Doe"));
+        assert_eq!(label_rest("Written by"), Some(""));
+        assert_eq!(label_rest("Author: Jane Doe"), Some("Jane Doe"));
+        assert_eq!(label_rest("Author bio and more"), None);
+        assert_eq!(label_rest("by the way"), None);
+        assert_eq!(label_rest("Byline"), None);
+        assert_eq!(mid_line_by("March 3, 2024 By Jane Doe"), Some("Jane Doe"));
+        assert_eq!(mid_line_by("Stand By Me"), None);
+        assert_eq!(label_rest("ByJane Doe"), Some("Jane Doe"));
+        assert_eq!(label_rest("Byron Doe"), None);
+        assert_eq!(label_rest("Contributors: Jane Doe"), Some("Jane Doe"));
+        assert_eq!(
+            name_beside_date("Jane Doe | Senior Writer | July 2, 2025"),
+            Some("Jane Doe")
+        );
+        assert_eq!(
+            name_beside_date("Dec. 19, 2025 · Jane Doe"),
+            Some("Jane Doe")
+        );
+        assert_eq!(name_beside_date("Best Movers in NYC 2025 | Top 19"), None);
+    }
+
+    #[test]
+    fn names() {
+        assert_eq!(cut_name("Jane Doe on March 3, 2024"), "Jane Doe");
+        assert_eq!(cut_name("Ziyi Xu, Dec 17, 2025"), "Ziyi Xu");
+        assert_eq!(cut_name("Luke Kim December 3, 2025"), "Luke Kim");
+        assert_eq!(cut_name("Jeffrey ZeldmanNovember 2"), "Jeffrey Zeldman");
+        assert_eq!(cut_name("Dec. 19, 2025"), "");
+        assert_eq!(cut_name("Ann McNally"), "Ann McNally");
+        assert_eq!(cut_name("Cara Dumaplin RN"), "Cara Dumaplin");
+        assert_eq!(cut_name("Ann IndustrySelect"), "Ann IndustrySelect");
+        assert!(name_like("Marna van der Merwe"));
+        assert!(!name_like("the best tools"));
+        assert!(is_credential("MD"));
+        assert!(is_credential("E-RYT 200"));
+        assert!(is_credential("M.D. FACLM"));
+        assert!(!is_credential("Jane Doe"));
+        assert!(!is_credential("JOHN SMITH"));
+        assert_eq!(
+            one_person("citation_author", "Roy, Aniruddha"),
+            "Aniruddha Roy"
+        );
+    }
+}
