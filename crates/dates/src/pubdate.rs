@@ -1,18 +1,26 @@
 //! The publication and modification dates of a page, chosen among the candidates the clean
 //! stage found, the URL and the caller's hint.
 //!
-//! Order of trust (lower rank first): JSON-LD in the article, then outside it; meta tags that
-//! name their role; `<time>` that names its role; `<time>` and bylines in the article; meta
-//! tags of unknown role (`date`) and plain-text datelines; the URL; dates of unknown role
-//! outside the article (comments, related links); a scan of the raw page when nothing else is
-//! found (`pagescan`); the hint. Within a rank a candidate that says it is the publication
-//! date comes before one whose role is unknown, then page order. A candidate is dropped when
-//! it does not parse to a day, is before 1990 (not the hint: the caller's word) or after the
-//! fetch time.
+//! Order of trust (lower rank first): JSON-LD in the article; meta tags that name their role;
+//! JSON-LD outside the article (a related item, the site) and `<time>` that names its role;
+//! `<time>` and bylines in the article; meta tags of unknown role (`date`) and plain-text
+//! datelines; the URL; dates of unknown role outside the article (comments, related links)
+//! and in-article bylines that form a list of teasers; a scan of the raw page when nothing
+//! else is found (`pagescan`); the hint. Within a rank a candidate that says it is the
+//! publication date comes before one whose role is unknown, then page order. A candidate is
+//! dropped when it does not parse to a day, is before 1990 (not the hint: the caller's word),
+//! is after the fetch time, or is a line showing the reader's clock (`data/byline_labels.tsv`,
+//! which also marks "Written: … / Updated: …" lines as publication lines).
+//!
+//! What the reader sees outranks what the metadata says, because the date readers and
+//! archives cite is the one shown: a page whose visible text (bylines, `<time>` text, the
+//! page's visible dates) shows the modification day, or an "Updated …" line, but not the
+//! publication day takes the shown date; so does metadata whose day is shown nowhere against
+//! a labelled publication line. A URL path dated more than a year before the stated date wins
+//! (the path is permanent, re-stamped metadata is not).
+//!
 //! The modification date is never earlier than the publication date; a page that only states
-//! a modification date gets it as publication date too, and so does a page whose visible
-//! text (bylines, `<time>` text, the page's visible dates) shows the modification day but not
-//! the publication day (the date readers and archives cite is the one shown). Times are shown in the site's offset:
+//! a modification date gets it as publication date too. Times are shown in the site's offset:
 //! the first non-zero offset on the page, or the one a zone-less local time implies next to a
 //! UTC time of the same instant.
 
@@ -22,12 +30,17 @@ use crate::{Candidate, Input, PageDate, Role};
 use jiff::civil::Date;
 
 /// Rank of a source (lower is trusted more). JSON-LD the clean stage places outside the
-/// article (a related item, the site) comes after JSON-LD inside it; the URL ranks 6; dates
-/// outside the article (comments, related links, sidebars) rank below it.
+/// article (a related item, the site) comes after the meta tags that name their role, with
+/// `<time>` that names its; the URL ranks 6; dates outside the article (comments, related
+/// links, sidebars) rank below it.
 fn rank(c: &Candidate<'_>) -> u8 {
     let s = c.source;
     if s.starts_with("json-ld") || s.starts_with("jsonld") {
-        u8::from(!c.in_article)
+        if c.in_article {
+            0
+        } else {
+            3
+        }
     } else if s.starts_with("meta") {
         // `meta name=date` and the like say nothing of their role: after `<time>`
         if c.role == Role::Unknown {
@@ -110,11 +123,20 @@ pub fn from_url(url: &str) -> Option<Parsed> {
                 let sep = b.get(i + 4).copied();
                 let (m, d) = match sep {
                     Some(b'/' | b'-' | b'_' | b'.') => {
-                        let m = digits(i + 5, 2);
-                        let sep2 = b.get(i + 7).copied();
+                        // `/2018/09/11/`, and `/2017/7/12/` with one-digit month or day
+                        let (m, j) = match digits(i + 5, 2) {
+                            Some(m) => (Some(m), i + 7),
+                            None if sep == Some(b'/') => (digits(i + 5, 1), i + 6),
+                            None => (None, i + 7),
+                        };
+                        let sep2 = b.get(j).copied();
                         let d = if matches!(sep2, Some(b'/' | b'-' | b'_' | b'.')) {
-                            digits(i + 8, 2)
-                                .filter(|_| !b.get(i + 10).is_some_and(u8::is_ascii_digit))
+                            let two = digits(j + 1, 2)
+                                .filter(|_| !b.get(j + 3).is_some_and(u8::is_ascii_digit));
+                            two.or_else(|| {
+                                digits(j + 1, 1)
+                                    .filter(|_| sep == Some(b'/') && b.get(j + 2) == Some(&b'/'))
+                            })
                         } else {
                             None
                         };
@@ -245,6 +267,62 @@ fn on_local_day(p: Parsed, day: Date) -> Option<Parsed> {
     })
 }
 
+/// The labels of `data/byline_labels.tsv`: (kind, label).
+fn byline_labels() -> impl Iterator<Item = (&'static str, &'static str)> {
+    include_str!("../data/byline_labels.tsv")
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|l| l.split_once('\t'))
+}
+
+/// The role of a visible date line, read again from its labels: `None` for a line that shows
+/// the reader's clock ("Aktuelle Zeit: 14.10.2020, 12:18"); `Published` for "Written: … /
+/// Updated: …", whose first date (the one parsed) is the publication. Other candidates keep
+/// the role the clean stage gave them.
+fn line_role(c: &Candidate<'_>) -> Option<Role> {
+    if !(c.source.starts_with("byline") || c.source.starts_with("time") || c.source == "text") {
+        return Some(c.role);
+    }
+    let l = c.raw.to_lowercase();
+    let first = |kind: &str| {
+        byline_labels()
+            .filter(|(k, _)| *k == kind)
+            .filter_map(|(_, label)| l.find(label))
+            .min()
+    };
+    if first("clock").is_some() {
+        return None;
+    }
+    match (first("published"), first("modified")) {
+        (Some(p), Some(m)) if p < m => Some(Role::Published),
+        (Some(_), None) => Some(Role::Published),
+        // "January 19, 2020 / 12:25 PM / Updated 8 hours ago": the date before the update
+        (None, Some(m))
+            if l.get(..m)
+                .is_some_and(|h| h.bytes().filter(u8::is_ascii_digit).count() >= 4) =>
+        {
+            Some(Role::Published)
+        }
+        _ => Some(c.role),
+    }
+}
+
+/// Whether the article's bylines are a list of teasers (related stories, an author's other
+/// columns), not the article's own date: many of them, on many different days.
+fn teaser_list(input: &Input<'_>) -> bool {
+    let days: Vec<Date> = input
+        .candidates
+        .iter()
+        .filter(|c| c.in_article && c.source.starts_with("byline") && c.role == Role::Unknown)
+        .filter_map(|c| parse(c.raw, true))
+        .map(|p| p.date)
+        .collect();
+    let mut distinct = days.clone();
+    distinct.sort();
+    distinct.dedup();
+    days.len() >= 4 && distinct.len() >= 4
+}
+
 /// Whether a date the reader sees (a byline, the text of a `<time>`, not a machine-readable
 /// attribute) names `day`. Inside the article or not: the header that carries the byline often
 /// sits above the article container.
@@ -294,17 +372,23 @@ pub fn choose(input: &Input<'_>) -> Chosen {
     };
     let dmy = day_first(input);
     let mut parsed: Vec<(u8, u8, usize, Role, Parsed, &str)> = Vec::new();
+    let list = teaser_list(input);
     for (idx, c) in input.candidates.iter().enumerate() {
         let Some(p) = parse(c.raw, dmy) else { continue };
         if !bounds.ok(&p) {
             continue;
         }
-        let r = rank(c);
-        let role_rank = match c.role {
+        let Some(role) = line_role(c) else { continue };
+        let r = if list && c.in_article && c.source.starts_with("byline") && role == Role::Unknown {
+            7
+        } else {
+            rank(c)
+        };
+        let role_rank = match role {
             Role::Published | Role::Modified => 0,
             Role::Unknown => 1,
         };
-        parsed.push((r, role_rank, idx, c.role, p, c.source));
+        parsed.push((r, role_rank, idx, role, p, c.source));
     }
     if let Some(p) = input.url.and_then(from_url).filter(|p| bounds.ok(p)) {
         parsed.push((6, 0, usize::MAX - 1, Role::Published, p, "url"));
@@ -352,22 +436,73 @@ pub fn choose(input: &Input<'_>) -> Chosen {
                 .as_ref()
                 .is_none_or(|(pb, _)| later_or_equal(p, pb))
         });
+    // the days the page's visible text names, read once and only when a rule below asks
+    let visible = std::cell::OnceCell::new();
+    let on_page = || {
+        visible.get_or_init(|| {
+            input
+                .page
+                .map(|page| visible_days(page, |p| bounds.ok(p)))
+                .unwrap_or_default()
+        })
+    };
     // The page shows its modification date as the article's date (a byline "Monday, 6 January
     // 2020", "Updated June 13, 2019") and nowhere its publication date: readers, and the
     // archives that cite the page, take the shown date.
     let published = match (published, &modified) {
         (Some((pb, psrc)), Some((md, msrc))) if md.date != pb.date => {
-            let on_page: Vec<Date> = input
-                .page
-                .map(|page| visible_days(page, |p| bounds.ok(p)))
-                .unwrap_or_default();
-            let seen = |day: Date| shown(input, day, dmy) || on_page.contains(&day);
+            let seen = |day: Date| shown(input, day, dmy) || on_page().contains(&day);
+            // an update line the reader sees ("Updated May 06, 2019")
+            let shown_update = parsed
+                .iter()
+                .filter(|(.., role, _, src)| {
+                    *role == Role::Modified
+                        && (src.starts_with("byline") || src.starts_with("time"))
+                })
+                .map(|(.., p, src)| (with_zone(*p), *src))
+                .find(|(p, _)| p.date > pb.date);
             if seen(md.date) && !seen(pb.date) {
                 Some((*md, *msrc))
+            } else if let Some(u) = shown_update.filter(|_| !seen(pb.date)) {
+                Some(u)
             } else {
                 Some((pb, psrc))
             }
         }
+        (p, _) => p,
+    };
+    // a publication line the reader sees ("Erscheinungsdatum 25.01.2022") against metadata
+    // whose day the page shows nowhere
+    let published = match published {
+        Some((pb, psrc)) if !psrc.starts_with("byline") && !psrc.starts_with("time") => {
+            let seen = |day: Date| shown(input, day, dmy) || on_page().contains(&day);
+            let line = parsed
+                .iter()
+                .filter(|(.., role, _, src)| {
+                    *role == Role::Published
+                        && (src.starts_with("byline") || src.starts_with("time"))
+                })
+                .map(|(.., p, src)| (with_zone(*p), *src))
+                .find(|(p, _)| p.date != pb.date);
+            match line {
+                Some(l) if !seen(pb.date) => Some(l),
+                _ => Some((pb, psrc)),
+            }
+        }
+        p => p,
+    };
+    // A date in the URL path more than a year before the one the page states: the path is
+    // permanent, the page's dates were stamped again (a CMS migration, a re-published archive).
+    let published = match (published, url_day) {
+        (Some((pb, _)), Some(day)) if (pb.date - day).get_days() > 365 => Some((
+            Parsed {
+                date: day,
+                time: None,
+                offset: None,
+                has_day: true,
+            },
+            "url",
+        )),
         (p, _) => p,
     };
     let page_date = |(p, src): (Parsed, &str)| PageDate {
@@ -467,6 +602,55 @@ mod tests {
             let chosen = choose(&input(cands, "https://x.com/story", b""));
             assert_eq!(chosen.published.unwrap().value, "2020-01-03T09:48:24Z");
         }
+    }
+
+    #[test]
+    fn lines_readers_see() {
+        let c = |source, role, raw, in_article| Candidate {
+            source,
+            role,
+            raw,
+            in_article,
+        };
+        // "Written: … / Updated: …" is a publication line; the reader's clock is no date
+        let cands = vec![
+            c(
+                "byline",
+                Role::Unknown,
+                "Aktuelle Zeit: 14.10.2020, 12:18",
+                false,
+            ),
+            c(
+                "byline",
+                Role::Modified,
+                "Written: 2023-11-07 15:03 / Updated: 2023-11-08",
+                false,
+            ),
+            c("byline", Role::Unknown, "2023-11-03", false),
+        ];
+        let chosen = choose(&input(cands, "https://x.com/story", b""));
+        assert!(chosen.published.unwrap().value.starts_with("2023-11-07"));
+        // a labelled publication line against metadata the page shows nowhere
+        let cands = vec![
+            c(
+                "meta:og:article:published_time",
+                Role::Published,
+                "2022-01-15",
+                true,
+            ),
+            c(
+                "byline",
+                Role::Unknown,
+                "Erscheinungsdatum 25.01.2022",
+                false,
+            ),
+        ];
+        let chosen = choose(&input(cands, "https://x.ch/story", b""));
+        assert_eq!(chosen.published.unwrap().value, "2022-01-25");
+        // the URL's path more than a year before the stated date
+        let cands = vec![c("json-ld", Role::Published, "2019-06-17", true)];
+        let chosen = choose(&input(cands, "https://x.com/home/2017/7/12/story", b""));
+        assert_eq!(chosen.published.unwrap().value, "2017-07-12");
     }
 
     #[test]
