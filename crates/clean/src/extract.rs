@@ -83,6 +83,9 @@ pub(crate) fn select(doc: &Doc) -> Option<Selection> {
     // whose paragraphs sit in one wrapper each, or split into sibling blocks by ads. Levels
     // that add only a heading are passed through; a level that is mostly links or other
     // non-paragraph text ends the climb.
+    // The article's outer box is looked for from the winner before the climb: a climb through
+    // page-builder wrappers can end in a box that also holds the site's header and teasers.
+    let scope_from = top;
     let mut cur = top;
     let mut cur_para = doc.elems.get(top as usize).map_or(0, |e| e.para_len);
     let mut depth = 0;
@@ -92,11 +95,6 @@ pub(crate) fn select(doc: &Doc) -> Option<Selection> {
             break;
         };
         if matches!(pe.tag, Tag::Body | Tag::Html) {
-            // A body part that is a child of `<body>` (pre-rendered segments appended at the
-            // end of the page): its siblings there are the other parts.
-            if t.text_len == doc.elems.get(top as usize).map_or(0, |e| e.text_len) {
-                top = cur;
-            }
             break;
         }
         if !usable(pe) || depth >= 10 {
@@ -173,7 +171,7 @@ pub(crate) fn select(doc: &Doc) -> Option<Selection> {
     if roots.is_empty() {
         roots.push(top);
     }
-    let scope = article_scope(doc, top);
+    let scope = article_scope(doc, scope_from);
     Some(Selection { roots, scope })
 }
 
