@@ -786,6 +786,9 @@ pub(crate) fn plausible_person(name: &str, site: Option<&str>, typed_person: boo
                 | "media"
                 | "group"
                 | "services"
+                | "admin"
+                | "administrator"
+                | "webmaster"
                 | "contact"
                 | "the"
         )
