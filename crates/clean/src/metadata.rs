@@ -786,6 +786,9 @@ pub(crate) fn plausible_person(name: &str, site: Option<&str>, typed_person: boo
                 | "media"
                 | "group"
                 | "services"
+                | "admin"
+                | "administrator"
+                | "webmaster"
                 | "contact"
                 | "the"
         )
@@ -932,6 +935,22 @@ fn title_parts(t: &str) -> impl Iterator<Item = &str> {
         .flat_map(|p| p.split(": "))
         .flat_map(|p| p.split(" · "))
         .flat_map(|p| p.split(" • "))
+}
+
+/// "Opinion | Headline", "Site | Headline": a short leading part we could not confirm as the
+/// site's name. Only for a declared title taken as it is (no h1 agreed with it): where an h1
+/// agrees, the h1 already says which part is the headline.
+fn strip_leading_label(t: &str) -> String {
+    if let Some((head, tail)) = t.split_once(" | ") {
+        if head.split_whitespace().count() <= 3
+            && tail.chars().count() >= 15
+            && tail.chars().count() > head.chars().count() * 2
+            && !tail.contains(" | ")
+        {
+            return tail.trim().to_string();
+        }
+    }
+    t.to_string()
 }
 
 /// Whether a string has letters and none of them lower case ("TIPS FOR ONLINE SUCCESS").
@@ -1088,7 +1107,7 @@ pub(crate) fn choose_title(
         }
     }
     declared.into_iter().next().map(|(value, source)| Sourced {
-        value: tidy_quotes(&value),
+        value: tidy_quotes(&strip_leading_label(&value)),
         source,
     })
 }
