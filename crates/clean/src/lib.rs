@@ -9,9 +9,10 @@
 //! - `dom`: the one walk over the parsed page into a flat arena with text statistics.
 //! - `boilerplate`: what furniture looks like (class words, stock lines).
 //! - `extract`: choosing the body container(s) and emitting paragraphs.
-//! - `metadata`: JSON-LD, meta tags, titles, authors, date strings for the dates stage.
+//! - `metadata`: JSON-LD, meta tags, titles, date strings for the dates stage.
+//! - `authors`: people from JSON-LD, meta and visible bylines; wire names kept apart.
 //! - `prepass`: one byte scan before the parser: pathological nesting flattened, script and
-//!   style bodies (never read) emptied.
+//!   style bodies and unread attributes (never read) cut.
 //! - `html`: the HTML path tying the above together.
 //! - `plaintext`: the plain-text path (a reader's copy of a page).
 //! - `normalise`: whitespace normalisation, idempotent and never growing.
