@@ -1260,8 +1260,12 @@ impl<'a> Tagger<'_, 'a> {
         }
         let dir = self.tense(i, k);
         let date = resolve_weekday(self.dct, weekday_from(wd)?, dir, false)?;
-        // "Friday night": annotators mostly give the day; the part of the day stays outside
-        if self.lex.word("partday", self.lw(k)).is_some() {
+        // "Friday night", "Friday morning": annotators mostly give the day and leave the part
+        // of the day outside; the evening and the afternoon they give as a time of that day
+        if let Some(pd) = self.lex.word("partday", self.lw(k)) {
+            if matches!(pd, "TEV" | "TAF") {
+                return m(k + 1, TimexType::Time, format!("{}{pd}", ymd(date)));
+            }
             return m(k, TimexType::Date, ymd(date));
         }
         m(k, TimexType::Date, ymd(date))
@@ -1986,6 +1990,15 @@ impl<'a> Tagger<'_, 'a> {
         if self.is(j, "on") {
             j += 1;
         }
+        // "10:35 a.m. (0735 GMT) Friday": the day after a short aside in parentheses is still
+        // the time's day; the span stays the time
+        let mut aside = false;
+        if self.is(j, "(") {
+            if let Some(close) = (j + 1..j + 6).find(|&x| self.is(x, ")")) {
+                j = close + 1;
+                aside = true;
+            }
+        }
         let mut end = k;
         if let Some(mt) = self.month_first(j).or_else(|| self.day_month(j)) {
             if let Some(dd) = mt.value.get(..10).and_then(|s| s.parse::<Date>().ok()) {
@@ -1999,7 +2012,9 @@ impl<'a> Tagger<'_, 'a> {
                 weekday_from(wd).and_then(|w| resolve_weekday(self.dct, w, dir, false))
             {
                 date = dd;
-                end = j + 1;
+                if !aside {
+                    end = j + 1;
+                }
             }
         } else if let Some(off) = self
             .lex
