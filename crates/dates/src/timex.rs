@@ -1258,7 +1258,11 @@ impl<'a> Tagger<'_, 'a> {
                 return m(k, TimexType::Date, mt.value);
             }
         }
-        let dir = self.tense(i, k);
+        let mut dir = self.tense(i, k);
+        // "Wednesday's ruling": a possessive day names something that has happened
+        if matches!(self.lw(k), "'" | "’") && self.is(k + 1, "s") {
+            dir = -1;
+        }
         let date = resolve_weekday(self.dct, weekday_from(wd)?, dir, false)?;
         // "Friday night", "Friday morning": annotators mostly give the day and leave the part
         // of the day outside; the evening and the afternoon they give as a time of that day
@@ -1958,6 +1962,15 @@ impl<'a> Tagger<'_, 'a> {
         } else if w == "o" && self.is(k + 1, "'") && self.is(k + 2, "clock") {
             k += 3;
             pm = Some(false);
+        } else if w == "in"
+            && self.is(k + 1, "the")
+            && matches!(self.lw(k + 2), "morning" | "afternoon" | "evening")
+            && i > 0
+            && matches!(self.lw(i - 1), "at" | "by" | "until" | "around" | "about")
+        {
+            // "leave at 4 in the morning"
+            pm = Some(self.lw(k + 2) != "morning");
+            k += 3;
         }
         if pm.is_none() {
             let prev = if i > 0 { self.lw(i - 1) } else { "" };
@@ -1994,8 +2007,11 @@ impl<'a> Tagger<'_, 'a> {
         // the time's day; the span stays the time
         let mut aside = false;
         if self.is(j, "(") {
-            if let Some(close) = (j + 1..j + 6).find(|&x| self.is(x, ")")) {
-                j = close + 1;
+            if let Some(close) = (j + 1..j + 10).find(|&x| self.is(x, ")")) {
+                // "at 4 in the morning (4 a.m. EDT Thursday)": a day inside the aside
+                j = (j + 1..close)
+                    .find(|&x| self.weekday_name(x).is_some())
+                    .unwrap_or(close + 1);
                 aside = true;
             }
         }
@@ -2075,6 +2091,28 @@ mod tests {
         assert!(
             !v.iter()
                 .any(|(t, _)| t.contains("2018") || t.contains("era")),
+            "{v:?}"
+        );
+    }
+
+    #[test]
+    fn times_of_day_and_possessive_days() {
+        let v = vals(
+            "The blast occurred at about 10:35 a.m. (0735 GMT) Friday. He will leave at 4 in the morning (4 a.m. EDT Thursday). They would look for ways to get around Wednesday's ruling. The poster showed Gary Cooper from the film High Noon. They met Tuesday evening.",
+            "2000-01-07",
+        );
+        assert!(
+            v.contains(&("about 10:35 a.m.".into(), "2000-01-07T10:35".into())),
+            "{v:?}"
+        );
+        assert!(
+            v.contains(&("4 in the morning".into(), "2000-01-13T04:00".into())),
+            "{v:?}"
+        );
+        assert!(v.iter().any(|(_, x)| x == "2000-01-05"), "{v:?}");
+        assert!(!v.iter().any(|(t, _)| t.contains("Noon")), "{v:?}");
+        assert!(
+            v.contains(&("Tuesday evening".into(), "2000-01-04TEV".into())),
             "{v:?}"
         );
     }
