@@ -392,7 +392,11 @@ impl<'a> Tagger<'_, 'a> {
     fn tense(&self, i: usize, end: usize) -> i8 {
         let check = |j: usize| -> Option<i8> {
             let w = self.lw(j);
-            if self.lex.word("future", w).is_some() {
+            // "Until Thursday, they had not…": the clause after it has the tense; "vacation
+            // plans" is a noun, "plans to" a verb
+            let weak = (w == "until" && self.sentence_start(j))
+                || (matches!(w, "plan" | "plans") && !self.is(j + 1, "to"));
+            if self.lex.word("future", w).is_some() && !weak {
                 return Some(1);
             }
             let lower_ed =
