@@ -65,6 +65,27 @@ pub fn tag(text: &str, reference: Date, language: Option<&str>) -> Vec<Timex> {
         }
         match t.best(i, last_quarter) {
             Some((start, mt)) if mt.end > start => {
+                let (mut start, mut mt) = (start, mt);
+                // "the day before last Tuesday": the day next to the date
+                let prev_end = out.last().map_or(0, |x: &Timex| x.end);
+                if mt.kind == TimexType::Date && mt.value.len() == 10 && start >= 2 {
+                    let off = match t.lw(start - 1) {
+                        "before" => -1,
+                        "after" => 1,
+                        _ => 0,
+                    };
+                    let day = t
+                        .tok(start - 2)
+                        .filter(|d| d.lower == "day" && d.cs >= prev_end);
+                    if let (true, Some(_)) = (off != 0, day) {
+                        if let Some(d) =
+                            mt.value.parse::<Date>().ok().and_then(|d| add_days(d, off))
+                        {
+                            mt.value = ymd(d);
+                            start -= 2;
+                        }
+                    }
+                }
                 if let (Some(a), Some(b)) = (toks.get(start), toks.get(mt.end - 1)) {
                     if mt.quarter.is_some() {
                         last_quarter = mt.quarter;
@@ -2102,7 +2123,7 @@ mod tests {
     #[test]
     fn times_of_day_and_possessive_days() {
         let v = vals(
-            "The blast occurred at about 10:35 a.m. (0735 GMT) Friday. He will leave at 4 in the morning (4 a.m. EDT Thursday). They would look for ways to get around Wednesday's ruling. The poster showed Gary Cooper from the film High Noon. They met Tuesday evening.",
+            "The blast occurred at about 10:35 a.m. (0735 GMT) Friday. He will leave at 4 in the morning (4 a.m. EDT Thursday). They would look for ways to get around Wednesday's ruling. The poster showed Gary Cooper from the film High Noon. They met Tuesday evening. The day before last Tuesday's hearing, he left.",
             "2000-01-07",
         );
         assert!(
@@ -2115,6 +2136,10 @@ mod tests {
         );
         assert!(v.iter().any(|(_, x)| x == "2000-01-05"), "{v:?}");
         assert!(!v.iter().any(|(t, _)| t.contains("Noon")), "{v:?}");
+        assert!(
+            v.contains(&("day before last Tuesday".into(), "2000-01-03".into())),
+            "{v:?}"
+        );
         assert!(
             v.contains(&("Tuesday evening".into(), "2000-01-04TEV".into())),
             "{v:?}"
