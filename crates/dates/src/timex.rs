@@ -65,6 +65,27 @@ pub fn tag(text: &str, reference: Date, language: Option<&str>) -> Vec<Timex> {
         }
         match t.best(i, last_quarter) {
             Some((start, mt)) if mt.end > start => {
+                let (mut start, mut mt) = (start, mt);
+                // "the day before last Tuesday": the day next to the date
+                let prev_end = out.last().map_or(0, |x: &Timex| x.end);
+                if mt.kind == TimexType::Date && mt.value.len() == 10 && start >= 2 {
+                    let off = match t.lw(start - 1) {
+                        "before" => -1,
+                        "after" => 1,
+                        _ => 0,
+                    };
+                    let day = t
+                        .tok(start - 2)
+                        .filter(|d| d.lower == "day" && d.cs >= prev_end);
+                    if let (true, Some(_)) = (off != 0, day) {
+                        if let Some(d) =
+                            mt.value.parse::<Date>().ok().and_then(|d| add_days(d, off))
+                        {
+                            mt.value = ymd(d);
+                            start -= 2;
+                        }
+                    }
+                }
                 if let (Some(a), Some(b)) = (toks.get(start), toks.get(mt.end - 1)) {
                     if mt.quarter.is_some() {
                         last_quarter = mt.quarter;
@@ -392,7 +413,11 @@ impl<'a> Tagger<'_, 'a> {
     fn tense(&self, i: usize, end: usize) -> i8 {
         let check = |j: usize| -> Option<i8> {
             let w = self.lw(j);
-            if self.lex.word("future", w).is_some() {
+            // "Until Thursday, they had not…": the clause after it has the tense; "vacation
+            // plans" is a noun, "plans to" a verb
+            let weak = (w == "until" && self.sentence_start(j))
+                || (matches!(w, "plan" | "plans") && !self.is(j + 1, "to"));
+            if self.lex.word("future", w).is_some() && !weak {
                 return Some(1);
             }
             let lower_ed =
@@ -1258,10 +1283,18 @@ impl<'a> Tagger<'_, 'a> {
                 return m(k, TimexType::Date, mt.value);
             }
         }
-        let dir = self.tense(i, k);
+        let mut dir = self.tense(i, k);
+        // "Wednesday's ruling": a possessive day names something that has happened
+        if matches!(self.lw(k), "'" | "’") && self.is(k + 1, "s") {
+            dir = -1;
+        }
         let date = resolve_weekday(self.dct, weekday_from(wd)?, dir, false)?;
-        // "Friday night": annotators mostly give the day; the part of the day stays outside
-        if self.lex.word("partday", self.lw(k)).is_some() {
+        // "Friday night", "Friday morning": annotators mostly give the day and leave the part
+        // of the day outside; the evening and the afternoon they give as a time of that day
+        if let Some(pd) = self.lex.word("partday", self.lw(k)) {
+            if matches!(pd, "TEV" | "TAF") {
+                return m(k + 1, TimexType::Time, format!("{}{pd}", ymd(date)));
+            }
             return m(k, TimexType::Date, ymd(date));
         }
         m(k, TimexType::Date, ymd(date))
@@ -1954,6 +1987,15 @@ impl<'a> Tagger<'_, 'a> {
         } else if w == "o" && self.is(k + 1, "'") && self.is(k + 2, "clock") {
             k += 3;
             pm = Some(false);
+        } else if w == "in"
+            && self.is(k + 1, "the")
+            && matches!(self.lw(k + 2), "morning" | "afternoon" | "evening")
+            && i > 0
+            && matches!(self.lw(i - 1), "at" | "by" | "until" | "around" | "about")
+        {
+            // "leave at 4 in the morning"
+            pm = Some(self.lw(k + 2) != "morning");
+            k += 3;
         }
         if pm.is_none() {
             let prev = if i > 0 { self.lw(i - 1) } else { "" };
@@ -1986,6 +2028,18 @@ impl<'a> Tagger<'_, 'a> {
         if self.is(j, "on") {
             j += 1;
         }
+        // "10:35 a.m. (0735 GMT) Friday": the day after a short aside in parentheses is still
+        // the time's day; the span stays the time
+        let mut aside = false;
+        if self.is(j, "(") {
+            if let Some(close) = (j + 1..j + 10).find(|&x| self.is(x, ")")) {
+                // "at 4 in the morning (4 a.m. EDT Thursday)": a day inside the aside
+                j = (j + 1..close)
+                    .find(|&x| self.weekday_name(x).is_some())
+                    .unwrap_or(close + 1);
+                aside = true;
+            }
+        }
         let mut end = k;
         if let Some(mt) = self.month_first(j).or_else(|| self.day_month(j)) {
             if let Some(dd) = mt.value.get(..10).and_then(|s| s.parse::<Date>().ok()) {
@@ -1999,7 +2053,9 @@ impl<'a> Tagger<'_, 'a> {
                 weekday_from(wd).and_then(|w| resolve_weekday(self.dct, w, dir, false))
             {
                 date = dd;
-                end = j + 1;
+                if !aside {
+                    end = j + 1;
+                }
             }
         } else if let Some(off) = self
             .lex
@@ -2060,6 +2116,32 @@ mod tests {
         assert!(
             !v.iter()
                 .any(|(t, _)| t.contains("2018") || t.contains("era")),
+            "{v:?}"
+        );
+    }
+
+    #[test]
+    fn times_of_day_and_possessive_days() {
+        let v = vals(
+            "The blast occurred at about 10:35 a.m. (0735 GMT) Friday. He will leave at 4 in the morning (4 a.m. EDT Thursday). They would look for ways to get around Wednesday's ruling. The poster showed Gary Cooper from the film High Noon. They met Tuesday evening. The day before last Tuesday's hearing, he left.",
+            "2000-01-07",
+        );
+        assert!(
+            v.contains(&("about 10:35 a.m.".into(), "2000-01-07T10:35".into())),
+            "{v:?}"
+        );
+        assert!(
+            v.contains(&("4 in the morning".into(), "2000-01-13T04:00".into())),
+            "{v:?}"
+        );
+        assert!(v.iter().any(|(_, x)| x == "2000-01-05"), "{v:?}");
+        assert!(!v.iter().any(|(t, _)| t.contains("Noon")), "{v:?}");
+        assert!(
+            v.contains(&("day before last Tuesday".into(), "2000-01-03".into())),
+            "{v:?}"
+        );
+        assert!(
+            v.contains(&("Tuesday evening".into(), "2000-01-04TEV".into())),
             "{v:?}"
         );
     }
