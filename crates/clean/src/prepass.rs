@@ -91,8 +91,21 @@ pub(crate) fn prepare(html: &str) -> Cow<'_, str> {
                         close
                     }
                     Body::DropSvg => {
+                        // Icons label what stands beside them ("Erscheinungsdatum" on a
+                        // calendar icon before the date): their `<title>`s stay.
                         let close = svg_end(b, end);
-                        out.drop_range(end, close);
+                        let mut from = end;
+                        while let Some(t) = b
+                            .get(from..close)
+                            .and_then(|s| memchr::memmem::find(s, b"<title"))
+                            .map(|off| from + off)
+                        {
+                            let t_end =
+                                find(b, t, b"</title>").map_or(close, |e| (e + 8).min(close));
+                            out.drop_range(from, t);
+                            from = t_end.max(t + 1);
+                        }
+                        out.drop_range(from, close);
                         close
                     }
                 }
@@ -432,8 +445,21 @@ mod tests {
 
     #[test]
     fn svg_inner_markup_is_emptied_nested_svg_counted() {
-        let p = "<p>a</p><svg viewBox=\"0 0 1 1\"><svg><path d=\"M0\"/></svg><title>Icon</title></svg><p>b</p>";
+        let p = "<p>a</p><svg viewBox=\"0 0 1 1\"><svg><path d=\"M0\"/></svg><g><path/></g></svg><p>b</p>";
         assert_eq!(prepare(p), "<p>a</p><svg></svg><p>b</p>");
+    }
+
+    #[test]
+    fn svg_titles_are_kept_as_labels() {
+        let p = "<span><svg class=i><title>Published</title><use href=\"#cal\"></use></svg><time>1 May</time></span>";
+        assert_eq!(
+            prepare(p),
+            "<span><svg class=i><title>Published</title></svg><time>1 May</time></span>"
+        );
+        assert_eq!(
+            prepare("<svg><title>never closed"),
+            "<svg><title>never closed"
+        );
     }
 
     #[test]
