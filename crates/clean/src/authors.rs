@@ -289,7 +289,7 @@ fn author_element(
     let rank = match rank_at(pos) {
         Some(r) => r,
         None if scope != NONE && doc.contains(scope, f.elem) => 15_000,
-        None if !in_furniture(doc, f.elem, scope) => 18_000,
+        None if !crate::dom::in_furniture(doc, f.elem, scope) => 18_000,
         None => return None,
     };
     Some(Candidate {
@@ -299,25 +299,8 @@ fn author_element(
     })
 }
 
-/// Whether `elem` sits in furniture (comments, related lists, sidebars) below `scope`.
-fn in_furniture(doc: &Doc, elem: u32, scope: u32) -> bool {
-    let mut a = elem;
-    let mut n = 0;
-    while a != NONE && a != scope && n < 200 {
-        let Some(e) = doc.elems.get(a as usize) else {
-            break;
-        };
-        if e.has(flag::PRUNED) && e.tag != crate::dom::Tag::Header {
-            return true;
-        }
-        a = e.parent;
-        n += 1;
-    }
-    false
-}
-
 /// Whether `elem` sits in navigation or in a box named as comments, promos or related
-/// stories (looser than [`in_furniture`]: bylines often sit in headers and meta boxes that
+/// stories (looser than [`crate::dom::in_furniture`]: bylines often sit in headers and meta boxes that
 /// the body extractor prunes).
 fn in_menu(doc: &Doc, elem: u32) -> bool {
     let mut a = elem;

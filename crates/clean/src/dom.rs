@@ -960,3 +960,20 @@ pub(crate) fn compute_stats(doc: &mut Doc) {
         }
     }
 }
+
+/// Whether `elem` sits in furniture (comments, related lists, sidebars) below `scope`.
+pub(crate) fn in_furniture(doc: &Doc, elem: u32, scope: u32) -> bool {
+    let mut a = elem;
+    let mut n = 0;
+    while a != NONE && a != scope && n < 200 {
+        let Some(e) = doc.elems.get(a as usize) else {
+            break;
+        };
+        if e.has(flag::PRUNED) && e.tag != Tag::Header && e.tag != Tag::Skip {
+            return true;
+        }
+        a = e.parent;
+        n += 1;
+    }
+    false
+}

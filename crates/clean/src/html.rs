@@ -5,7 +5,7 @@
 
 use scraper::Html;
 
-use crate::dom::{Doc, Tag, NONE};
+use crate::dom::{Doc, NONE};
 use crate::extract;
 use crate::metadata::{
     self, choose_title, host_of, lang_code, looks_like_date, meta, resolve_url, role_of,
@@ -308,7 +308,7 @@ fn decide(doc: &Doc, input: &Input<'_>, encoding: &'static str) -> Result<Cleane
     let mut dates = ld_dates;
     metadata::meta_dates(doc, in_scope, &mut dates);
     for f in &doc.meta.times {
-        let in_article = in_scope(f.elem) && !in_furniture(doc, f.elem, scope);
+        let in_article = in_scope(f.elem) && !crate::dom::in_furniture(doc, f.elem, scope);
         let role = role_of(&format!("{} {}", f.hint, f.text));
         if !f.attr.is_empty() && f.attr.len() <= 100 {
             push_date(
@@ -337,7 +337,7 @@ fn decide(doc: &Doc, input: &Input<'_>, encoding: &'static str) -> Result<Cleane
         if f.text.chars().count() > 150 || !looks_like_date(&f.text) {
             continue;
         }
-        let in_article = in_scope(f.elem) && !in_furniture(doc, f.elem, scope);
+        let in_article = in_scope(f.elem) && !crate::dom::in_furniture(doc, f.elem, scope);
         let role = role_of(&format!("{} {}", f.hint, f.text));
         push_date(
             &mut dates,
@@ -361,23 +361,6 @@ fn push_date(dates: &mut Vec<DateCandidate>, d: DateCandidate) {
         return;
     }
     dates.push(d);
-}
-
-/// Whether `elem` sits in furniture (comments, related lists, sidebars) below `scope`.
-fn in_furniture(doc: &Doc, elem: u32, scope: u32) -> bool {
-    let mut a = elem;
-    let mut n = 0;
-    while a != NONE && a != scope && n < 200 {
-        let Some(e) = doc.elems.get(a as usize) else {
-            break;
-        };
-        if e.has(crate::dom::flag::PRUNED) && e.tag != Tag::Header && e.tag != Tag::Skip {
-            return true;
-        }
-        a = e.parent;
-        n += 1;
-    }
-    false
 }
 
 /// Drops bylines, datelines and "by"-lines at the top and bottom of the body.

@@ -199,7 +199,13 @@ fn written_at(page: &[u8], i: usize, ok: &impl Fn(&Parsed) -> bool) -> Option<Pa
         .iter()
         .rposition(|c| *c == b'>')
         .map_or(from, |k| from + k + 1);
-    let window = String::from_utf8_lossy(page.get(start..i + 4).unwrap_or_default());
+    dated_words(page.get(start..i + 4).unwrap_or_default(), ok)
+}
+
+/// The first plausible dated reading of `window` starting at one of its words (the window
+/// ends with a year; the words before it may hold the day and month).
+fn dated_words(window: &[u8], ok: &impl Fn(&Parsed) -> bool) -> Option<Parsed> {
+    let window = String::from_utf8_lossy(window);
     window
         .char_indices()
         .filter(|(k, c)| {
@@ -237,19 +243,7 @@ fn first_written(page: &[u8], ok: &impl Fn(&Parsed) -> bool) -> Option<Parsed> {
             .map_or(from, |k| from + k + 1);
         let inside_tag = before.iter().rposition(|c| *c == b'<').map(|k| from + k) >= Some(start);
         if !inside_tag {
-            let window = String::from_utf8_lossy(page.get(start..i + 4).unwrap_or_default());
-            let found = window
-                .char_indices()
-                .filter(|(k, c)| {
-                    !c.is_whitespace()
-                        && (*k == 0
-                            || window
-                                .get(..*k)
-                                .is_some_and(|w| w.ends_with(char::is_whitespace)))
-                })
-                .filter_map(|(k, _)| window.get(k..))
-                .filter_map(|w| parse(w, true))
-                .find(|p| p.has_day && ok(p));
+            let found = dated_words(page.get(start..i + 4).unwrap_or_default(), ok);
             if found.is_some() {
                 return found;
             }
