@@ -308,43 +308,10 @@ fn classify_words(words: &str) -> AttrClass {
         if is_ad_token(&t) || has_negative_word(&t) || is_exact_negative(&t) {
             ac.negative = true;
             ac.weight -= 25;
-            if [
-                "related",
-                "recommend",
-                "promo",
-                "comment",
-                "teaser",
-                "sidebar",
-                "popular",
-                "trending",
-                "more-",
-                "card",
-            ]
-            .iter()
-            .any(|w| t.contains(w))
-            {
+            if STRONG_NEGATIVE_PARTS.iter().any(|w| t.contains(w)) {
                 ac.strong_negative = true;
             }
-            if [
-                "comment",
-                "related",
-                "recommend",
-                "promo",
-                "teaser",
-                "popular",
-                "trending",
-                "newsletter",
-                "cookie",
-                "consent",
-                "subscri",
-                "disqus",
-                "reply",
-                "replies",
-                "testimonial",
-            ]
-            .iter()
-            .any(|w| t.contains(w))
-            {
+            if VERY_NEGATIVE_PARTS.iter().any(|w| t.contains(w)) {
                 ac.very_negative = true;
             }
         }
@@ -419,6 +386,10 @@ const ANY_WORDS: &[&str] = &[
     "author",
     "caption",
     "credit",
+];
+
+/// Furniture that can look like an article (teasers, comments, related stories).
+const STRONG_NEGATIVE_PARTS: &[&str] = &[
     "related",
     "recommend",
     "promo",
@@ -431,10 +402,30 @@ const ANY_WORDS: &[&str] = &[
     "card",
 ];
 
+/// Furniture that may hold long paragraphs (comments, promos, prompts).
+const VERY_NEGATIVE_PARTS: &[&str] = &[
+    "comment",
+    "related",
+    "recommend",
+    "promo",
+    "teaser",
+    "popular",
+    "trending",
+    "newsletter",
+    "cookie",
+    "consent",
+    "subscri",
+    "disqus",
+    "reply",
+    "replies",
+    "testimonial",
+];
+
 static ANY_MATCHER: std::sync::LazyLock<Option<aho_corasick::AhoCorasick>> =
     std::sync::LazyLock::new(|| {
         let all: Vec<&str> = ANY_WORDS
             .iter()
+            .chain(STRONG_NEGATIVE_PARTS.iter())
             .chain(NEG_ANYWHERE.iter())
             .copied()
             .collect();

@@ -311,11 +311,11 @@ fn drop_unread_attributes(b: &[u8], at: usize, end: usize, out: &mut Out<'_>) {
 /// CMSs escape the `+` (`ld&#x2B;json`), so any `ld` shortly before `json` counts; other JSON
 /// payloads (`application/json` app state, 6% of extraction-dev's bytes) are dropped.
 fn is_json_ld(attrs: &[u8]) -> bool {
-    memchr::memmem::find_iter(&attrs.to_ascii_lowercase(), b"json").any(|p| {
-        let from = p.saturating_sub(10);
-        attrs
-            .get(from..p)
-            .is_some_and(|w| w.windows(2).any(|x| x.eq_ignore_ascii_case(b"ld")))
+    attrs.windows(4).enumerate().any(|(p, w)| {
+        w.eq_ignore_ascii_case(b"json")
+            && attrs
+                .get(p.saturating_sub(10)..p)
+                .is_some_and(|before| before.windows(2).any(|x| x.eq_ignore_ascii_case(b"ld")))
     })
 }
 
