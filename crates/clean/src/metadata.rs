@@ -880,22 +880,55 @@ pub(crate) fn strip_site_suffix(title: &str, site: Option<&str>, host: Option<&s
             fold_key(base)
         })
         .unwrap_or_default();
+    // The name under which a subdomain's site is known: "shopify" for apps.shopify.com (the
+    // label before the public suffix; "co.uk"-style two-level suffixes skipped). Empty for a
+    // host without a subdomain, whose name `host_k` already is.
+    let brand_k = || -> String {
+        let Some(h) = host else {
+            return String::new();
+        };
+        let mut labels = h.trim_start_matches("www.").rsplit('.').skip(1).peekable();
+        if labels.peek().is_some_and(|l| l.len() <= 3) {
+            let mut ahead = labels.clone();
+            ahead.next();
+            if ahead.peek().is_some() {
+                labels.next();
+            }
+        }
+        let brand = labels.next().unwrap_or("");
+        if labels.next().is_none() {
+            return String::new();
+        }
+        let k = fold_key(brand);
+        if k.len() >= 4 {
+            k
+        } else {
+            String::new()
+        }
+    };
+    // A part names the site when it is the name, a piece of it, or the name with a few words
+    // around it ("Site Blog", "The Site"); a long part that mentions the name is a headline
+    // about the site ("SiteName.com - The Five Best ...").
+    let names = |k: &str, name: &str| {
+        !name.is_empty()
+            && (k == name || name.contains(k) || (k.contains(name) && k.len() <= 3 * name.len()))
+    };
     let matches_site = |part: &str| {
         let k = fold_key(part);
-        !k.is_empty()
-            && ((!site_k.is_empty() && (k == site_k || site_k.contains(&k) || k.contains(&site_k)))
-                || (!host_k.is_empty()
-                    && (k == host_k || host_k.contains(&k) || k.contains(&host_k))))
+        !k.is_empty() && (names(&k, &site_k) || names(&k, &host_k))
     };
     for sep in SEPS {
         if let Some((head, tail)) = t.rsplit_once(sep) {
-            if matches_site(tail) && !head.trim().is_empty() {
+            // The subdomain's brand only as a trailing decoration ("Shop | Brand App Store"):
+            // a leading part that mentions it is as likely the headline's subject.
+            if (matches_site(tail) || names(&fold_key(tail), &brand_k())) && !head.trim().is_empty()
+            {
                 return strip_site_suffix(head, site, host);
             }
         }
         if let Some((head, tail)) = t.split_once(sep) {
             if matches_site(head) && !tail.trim().is_empty() {
-                return tail.trim().to_string();
+                return strip_site_suffix(tail, site, host);
             }
         }
     }
@@ -924,6 +957,49 @@ fn titles_agree(a: &str, b: &str) -> bool {
         && (ak == bk
             || (ak.contains(&bk) && bk.len() * 2 >= ak.len())
             || (bk.contains(&ak) && ak.len() * 2 >= bk.len()))
+}
+
+/// The words of a title ("&" and punctuation dropped).
+fn title_words(s: &str) -> impl DoubleEndedIterator<Item = &str> {
+    s.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+}
+
+/// Whether two words are the same but for case.
+fn same_word((a, b): &(&str, &str)) -> bool {
+    a.chars()
+        .flat_map(char::to_lowercase)
+        .eq(b.chars().flat_map(char::to_lowercase))
+}
+
+/// Whether two wordings of a headline differ in one word at most (one changed, added or
+/// dropped): editors retouch one copy ("in 2025" for "(2025)", next year's date, "of" added)
+/// and leave the other. Both need four words or more, so that one word is a small part of each.
+fn one_word_apart(a: &str, b: &str) -> bool {
+    let (na, nb) = (title_words(a).count(), title_words(b).count());
+    if na < 4 || nb < 4 || na.abs_diff(nb) > 1 {
+        return false;
+    }
+    let same_start = title_words(a)
+        .zip(title_words(b))
+        .take_while(same_word)
+        .count();
+    let same_end = title_words(a)
+        .rev()
+        .zip(title_words(b).rev())
+        .take_while(same_word)
+        .count()
+        .min(na.min(nb) - same_start);
+    na - same_start - same_end <= 1 && nb - same_start - same_end <= 1
+}
+
+/// The two sides of a title split at its first separator ("Blog Name: Headline").
+fn title_halves(t: &str) -> impl Iterator<Item = (&str, &str)> {
+    [
+        " | ", " - ", " – ", " — ", ": ", " :: ", " · ", " • ", " « ", " » ",
+    ]
+    .into_iter()
+    .filter_map(move |sep| t.split_once(sep))
 }
 
 /// The parts of a `<title>` between separators ("Headline | Section | Site").
@@ -1040,15 +1116,34 @@ pub(crate) fn choose_title(
         }
     }
     let raw_title = doc.meta.title.as_deref().map(decode_entities);
+    let raw_inline = raw_title.as_deref().map(normalise_inline);
+    let raw_stripped = raw_title
+        .as_deref()
+        .map(|t| fold_key(&strip_site_suffix(t, site, host)));
     let site_k = site.map(fold_key).unwrap_or_default();
     // An h1 that is the site's name, or a decoration the <title> carries beside the headline,
     // is the masthead, not the headline.
+    // So is an h1 that is one half of the <title> when og:title (or another declared copy) is
+    // the other half: "Blog Name: Headline" with the headline alone in og:title.
     let masthead = |h: &str| {
         let hk = fold_key(h);
         (!site_k.is_empty() && hk == site_k)
             || raw_title.as_deref().is_some_and(|t| {
-                let stripped = strip_site_suffix(t, site, host);
-                fold_key(t).contains(&hk) && !fold_key(&stripped).contains(&hk)
+                fold_key(t).contains(&hk)
+                    && !raw_stripped.as_deref().unwrap_or_default().contains(&hk)
+            })
+            || raw_inline.as_deref().is_some_and(|t| {
+                title_halves(t).any(|(a, b)| {
+                    [(a, b), (b, a)].into_iter().any(|(mine, other)| {
+                        let ok = fold_key(other);
+                        fold_key(mine) == hk
+                            && ok != hk
+                            && ok != site_k
+                            && declared
+                                .iter()
+                                .any(|(d, s)| *s != "html:title" && fold_key(d) == ok)
+                    })
+                })
             })
     };
     let h1s: Vec<(&Found, String)> = doc
@@ -1067,37 +1162,82 @@ pub(crate) fn choose_title(
             titles_agree(d, h) || (hk.chars().count() >= 8 && fold_key(d).starts_with(&hk))
         }) || raw_title.as_deref().is_some_and(|t| {
             title_parts(t).any(|p| fold_key(p) == hk) || {
-                let tk = fold_key(&strip_site_suffix(t, site, host));
+                let tk = raw_stripped.as_deref().unwrap_or_default();
                 tk.contains(&hk) && hk.len() * 2 >= tk.len()
             }
         })
     };
+    // Weaker: the h1 is a declared title retouched in one word (see `one_word_apart`), or its
+    // head when the declared copy adds a subtitle after a dash or bar (a colon joins the two
+    // halves of one headline; a dash or bar adds a decoration the h1 may leave out).
+    let nearly_agrees = |h: &str| {
+        declared.iter().any(|(d, _)| {
+            one_word_apart(d, h)
+                || [" | ", " - ", " – ", " — "]
+                    .into_iter()
+                    .filter_map(|sep| d.split_once(sep))
+                    .any(|(head, _)| one_word_apart(head, h))
+        })
+    };
     let as_h1 = |h: &str| {
-        // A shouted h1 is styling: the declared copy with the same words has the real case.
+        let hk = fold_key(h);
         let value = if all_caps(h) {
+            // A shouted h1 is styling (unless a declared copy is in capitals too: then the
+            // site writes it so): the declared copy of the same headline has the real case.
+            if declared
+                .iter()
+                .any(|(d, _)| all_caps(d) && fold_key(d) == hk)
+            {
+                h.to_string()
+            } else {
+                declared
+                    .iter()
+                    .find(|(d, _)| !all_caps(d) && fold_key(d) == hk)
+                    .or_else(|| {
+                        declared
+                            .iter()
+                            .find(|(d, _)| !all_caps(d) && one_word_apart(d, h))
+                    })
+                    .map_or_else(|| h.to_string(), |(d, _)| d.clone())
+            }
+        } else if starts_lower(h) {
+            // "history of coffee": a headline never starts in lower case, the h1 is styled
+            // (text-transform); a declared copy, or a part of one, with the same words has
+            // the page's own case.
             declared
                 .iter()
-                .find(|(d, _)| fold_key(d) == fold_key(h) && !all_caps(d))
-                .map_or_else(|| h.to_string(), |(d, _)| d.clone())
+                .flat_map(|(d, _)| std::iter::once(d.as_str()).chain(title_parts(d)))
+                .chain(raw_title.as_deref().into_iter().flat_map(title_parts))
+                .find(|p| !starts_lower(p) && fold_key(p) == hk)
+                .map_or_else(|| h.to_string(), |p| p.trim().to_string())
         } else {
             h.to_string()
         };
         Sourced {
-            value: tidy_quotes(&value),
+            value: tidy_title(&value),
             source: "html:h1",
         }
     };
-    // The h1 agreeing with the declared titles, inside the article box first.
+    // The h1 agreeing with the declared titles, inside the article box first; one that only
+    // nearly agrees when none does.
     let agreeing = h1s
         .iter()
         .filter(|(_, t)| fold_key(t).len() >= 3 && agrees(t) && !masthead(t))
-        .min_by_key(|(h, _)| !in_scope(h.elem));
+        .min_by_key(|(h, _)| !in_scope(h.elem))
+        .or_else(|| {
+            h1s.iter()
+                .filter(|(_, t)| nearly_agrees(t) && !masthead(t))
+                .min_by_key(|(h, _)| !in_scope(h.elem))
+        });
     if let Some((_, t)) = agreeing {
         return Some(as_h1(t));
     }
-    // A headline inside the article box is what readers see as the title.
+    // A headline inside the article box is what readers see as the title; but where the box
+    // holds three h1s or more, its h1s are section headings (some blog templates use h1 for
+    // every heading) and the declared title, when there is one, names the article.
+    let boxed = h1s.iter().filter(|(h, _)| in_scope(h.elem)).count();
     if let Some((_, t)) = h1s.iter().find(|(h, t)| in_scope(h.elem) && !masthead(t)) {
-        if fold_key(t).chars().count() >= 8 {
+        if fold_key(t).chars().count() >= 8 && (boxed <= 2 || declared.is_empty()) {
             return Some(as_h1(t));
         }
     }
@@ -1107,9 +1247,42 @@ pub(crate) fn choose_title(
         }
     }
     declared.into_iter().next().map(|(value, source)| Sourced {
-        value: tidy_quotes(&strip_leading_label(&value)),
+        value: tidy_title(&strip_leading_label(&value)),
         source,
     })
+}
+
+/// Whether the first letter of a string is a lower-case one.
+fn starts_lower(s: &str) -> bool {
+    s.chars()
+        .find(|c| c.is_alphabetic())
+        .is_some_and(char::is_lowercase)
+}
+
+/// A chosen title as published: ASCII single quotes, and full-width ASCII forms ("？", "！")
+/// as ASCII in a title without Chinese, Japanese or Korean script (an input-method artefact
+/// there; in CJK text the full-width forms are the norm and stay).
+fn tidy_title(s: &str) -> String {
+    let s = tidy_quotes(s);
+    let fullwidth = |c: char| ('\u{FF01}'..='\u{FF5E}').contains(&c);
+    let cjk = |c: char| {
+        ('\u{3040}'..='\u{30FF}').contains(&c)
+            || ('\u{3400}'..='\u{9FFF}').contains(&c)
+            || ('\u{AC00}'..='\u{D7AF}').contains(&c)
+            || ('\u{F900}'..='\u{FAFF}').contains(&c)
+    };
+    if !s.chars().any(fullwidth) || s.chars().any(cjk) {
+        return s;
+    }
+    s.chars()
+        .map(|c| {
+            if fullwidth(c) {
+                char::from_u32(c as u32 - 0xFEE0).unwrap_or(c)
+            } else {
+                c
+            }
+        })
+        .collect()
 }
 
 /// Typographic single quotes and apostrophes as ASCII in short metadata strings, so that

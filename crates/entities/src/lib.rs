@@ -192,6 +192,13 @@ impl Recognizer {
         postprocess::event_heads(text, &toks, &mut spans);
         postprocess::alias_matches(text, &toks, &self.aliases, &mut spans);
         postprocess::propagate(text, &toks, &mut spans);
+        // The tagger works within sentences, which end at line breaks, and every rule above
+        // checks `crosses_line`: no mention runs from one paragraph or heading into the next.
+        debug_assert!(spans.iter().all(|s| !postprocess::crosses_line(
+            &toks,
+            s.start_tok,
+            s.end_tok
+        )));
         (toks, spans)
     }
 

@@ -152,6 +152,14 @@ pub fn clean_span(
     }
 }
 
+/// Whether tokens `st..en` run over a line break. Lines are paragraphs, headings, captions
+/// and list items of their own in the clean text (the tokenizer ends a sentence at each), so no
+/// name runs from one into the next.
+pub fn crosses_line(toks: &[Token], st: usize, en: usize) -> bool {
+    toks.get(st + 1..en)
+        .is_some_and(|ts| ts.iter().any(|t| t.line_start))
+}
+
 fn eq_seq(text: &str, toks: &[Token], at: usize, seq: &[usize]) -> bool {
     seq.iter()
         .enumerate()
@@ -248,6 +256,7 @@ pub fn propagate(text: &str, toks: &[Token], spans: &mut Vec<Span>) {
                 if i + l <= toks.len()
                     && (i..i + l).all(|j| !covered.get(j).copied().unwrap_or(true))
                     && eq_seq(text, toks, i, n)
+                    && !crosses_line(toks, i, i + l)
                 {
                     best = Some((l, *kind));
                 }
@@ -349,7 +358,9 @@ pub fn year_events(text: &str, toks: &[Token], spans: &mut Vec<Span>) {
     let mut si = 0; // index of the first span ending after token i - 1
     let mut add = Vec::new();
     while i < toks.len() {
-        if !is_year(t(i)) {
+        // A year that starts a line ("...Department of Energy" / "2025 was ...") belongs to
+        // the new paragraph or heading, not to the name ending the line before.
+        if !is_year(t(i)) || toks.get(i).is_some_and(|x| x.line_start) {
             i += 1;
             continue;
         }
@@ -464,7 +475,8 @@ pub fn alias_matches(text: &str, toks: &[Token], aliases: &Aliases, spans: &mut 
             if best.is_some_and(|(bl, _)| bl >= l) || i + l > toks.len() {
                 continue;
             }
-            if words.iter().enumerate().all(|(k, w)| t(i + k) == w) {
+            if words.iter().enumerate().all(|(k, w)| t(i + k) == w) && !crosses_line(toks, i, i + l)
+            {
                 best = Some((l, *kind));
             }
         }
