@@ -407,6 +407,9 @@ fn open_element(
 ) {
     let tag = Tag::from_local(&el.name.local);
     let idx = doc.elems.len() as u32;
+    if tag == Tag::Table {
+        uncaption_figure(doc, stack);
+    }
     let (parent, parent_flags, parent_mute) = match stack.last() {
         Some(f) => (f.elem, f.flags, f.mute),
         None => (NONE, 0, false),
@@ -639,6 +642,39 @@ fn open_element(
         attr,
         hint,
     });
+}
+
+/// A `<figure>` is an image with its caption until it turns out to hold a table: block editors
+/// wrap every table in one (`wp-block-table`), and a table is article text. The figure and the
+/// wrappers between it and the table stop being captions; a `<figcaption>` or a caption-named
+/// box keeps its own mark. Only the open frames are touched, so the cost is a few stack steps
+/// per table.
+fn uncaption_figure(doc: &mut Doc, stack: &mut [Frame]) {
+    const MAX_WRAPPERS: usize = 3;
+    let mut found = None;
+    for (k, f) in stack.iter().rev().enumerate().take(MAX_WRAPPERS + 1) {
+        if f.flags & flag::CAPTION != 0 {
+            let is_figure = doc
+                .elems
+                .get(f.elem as usize)
+                .is_some_and(|e| e.tag == Tag::Figure);
+            if is_figure {
+                found = Some(k);
+            }
+            break;
+        }
+        if f.flags & flag::IN_CAPTION == 0 {
+            return;
+        }
+    }
+    let Some(k) = found else { return };
+    let n = stack.len();
+    for f in stack.iter_mut().skip(n - 1 - k) {
+        f.flags &= !(flag::CAPTION | flag::IN_CAPTION);
+        if let Some(e) = doc.elems.get_mut(f.elem as usize) {
+            e.flags &= !(flag::CAPTION | flag::IN_CAPTION);
+        }
+    }
 }
 
 /// The attributes the walk reads, gathered in one pass (scraper's `attr` is a linear scan

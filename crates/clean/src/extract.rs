@@ -8,7 +8,7 @@
 //! choice towards them, furniture is pruned by class words before scoring, and the emitter drops
 //! stock lines, link lists, bylines and captions inside the chosen container.
 
-use crate::boilerplate::{is_boilerplate_line, is_stop_heading};
+use crate::boilerplate::{is_boilerplate_line, stop_heading, StopKind};
 use crate::dom::{flag, Doc, Elem, Ev, Tag, NONE};
 use crate::normalise::{fold_key, normalise_inline};
 
@@ -326,16 +326,24 @@ impl Emitter<'_> {
                     if e.tag.is_block() {
                         self.flush();
                     }
-                    if e.tag == Tag::H && is_stop_heading(self.doc.text_of(e)) {
-                        // The rest of the heading's container is furniture; when that
-                        // container is the body itself, the body ends here.
-                        let end = self
-                            .doc
-                            .elems
-                            .get(e.parent as usize)
-                            .map_or(to, |p| (p.close as usize).min(to));
-                        i = end.max(e.close as usize) + 1;
-                        continue;
+                    if e.tag == Tag::H {
+                        if let Some(kind) = stop_heading(self.doc.text_of(e)) {
+                            // The rest of the heading's container is furniture; when that
+                            // container is the body itself, the body ends here.
+                            let end = self
+                                .doc
+                                .elems
+                                .get(e.parent as usize)
+                                .map_or(to, |p| (p.close as usize).min(to));
+                            let skip_to = match kind {
+                                StopKind::Always => Some(end),
+                                StopKind::IfLinks => links_section_end(self.doc, ei, end),
+                            };
+                            if let Some(end) = skip_to {
+                                i = end.max(e.close as usize) + 1;
+                                continue;
+                            }
+                        }
                     }
                     if e.tag == Tag::A {
                         self.link_depth += 1;
@@ -424,6 +432,46 @@ impl Emitter<'_> {
         self.cur_chars = 0;
         self.cur_link = 0;
     }
+}
+
+/// Where the section that heading `h` opens ends (the event before the container's next
+/// heading, or `end`) when it reads as a list of other stories (teasers under "Related",
+/// "Latest"): a third of its text is link text, its own headings are links (teaser cards:
+/// linked title, summary), or it is next to empty. A section of the article that
+/// happens to be called "Recent developments" or "Related work" is prose under plain
+/// subheadings, and a link list in the middle of a story ("More posts about Osaka") takes only
+/// its own section with it.
+fn links_section_end(doc: &Doc, h: u32, end: usize) -> Option<usize> {
+    let he = doc.elems.get(h as usize)?;
+    let (mut text, mut link) = (0u64, 0u64);
+    let (mut linked_heads, mut plain_heads) = (0u32, 0u32);
+    let mut section_end = end;
+    let mut i = h as usize + 1;
+    while let Some(c) = doc.elems.get(i) {
+        if c.open as usize > end {
+            break;
+        }
+        if c.parent == he.parent {
+            // The next heading of the same container opens another section.
+            if matches!(c.tag, Tag::H | Tag::H1) && (text > 0 || linked_heads + plain_heads > 0) {
+                section_end = (c.open as usize).saturating_sub(1);
+                break;
+            }
+            text += u64::from(c.text_len);
+            link += u64::from(c.link_len);
+        }
+        if matches!(c.tag, Tag::H | Tag::H1) && c.text_len > 0 {
+            if c.link_len * 2 >= c.text_len {
+                linked_heads += 1;
+            } else {
+                plain_heads += 1;
+            }
+        }
+        i += 1;
+    }
+    let links =
+        text < 200 || link * 3 >= text || (linked_heads >= 2 && linked_heads >= plain_heads);
+    links.then_some(section_end)
 }
 
 /// Top-scored candidates, for looking at a page that went wrong (examples/debug_page.rs).
