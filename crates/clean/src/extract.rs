@@ -246,7 +246,7 @@ pub(crate) fn emit(doc: &Doc, roots: &[u32], title_key: &str) -> Vec<String> {
         title_key,
         bytes: 0,
         seen: rustc_hash::FxHashSet::default(),
-        last_repeated: false,
+        run: 0,
     };
     for &r in roots {
         let Some(e) = doc.elems.get(r as usize) else {
@@ -283,7 +283,8 @@ struct Emitter<'a> {
     /// Hashes of the long paragraphs emitted so far: responsive layouts carry the same story
     /// two or three times (desktop, tablet, phone copies), and a reader sees it once.
     seen: rustc_hash::FxHashSet<u64>,
-    last_repeated: bool,
+    /// Long repeated paragraphs in a row (short lines in between do not count).
+    run: u32,
 }
 
 /// Paragraphs at least this long (bytes) are emitted once per body.
@@ -408,7 +409,7 @@ impl Emitter<'_> {
             && !(self.paras.is_empty()
                 && !self.title_key.is_empty()
                 && fold_key(para) == self.title_key);
-        let repeated = para.len() >= DEDUP_MIN && {
+        let seen_before = keep && {
             use std::hash::{Hash, Hasher};
             let mut h = rustc_hash::FxHasher::default();
             para.hash(&mut h);
@@ -416,10 +417,19 @@ impl Emitter<'_> {
         };
         // A repeat is dropped when it follows another repeat: copies of a layout come as runs
         // of paragraphs, while a line a page repeats on purpose (a note under each item) comes
-        // alone.
-        let drop = repeated && self.last_repeated;
-        if keep {
-            self.last_repeated = repeated;
+        // alone. Short lines (subheadings, labels, table cells, "Rest day" in a schedule)
+        // repeat on purpose too, so they neither start nor end a run; they go with a run only
+        // once it has shown itself a copy (two long repeats in a row).
+        let long = para.len() >= DEDUP_MIN;
+        let drop = seen_before && if long { self.run > 0 } else { self.run >= 2 };
+        if keep && long {
+            self.run = if seen_before {
+                self.run.saturating_add(1)
+            } else {
+                0
+            };
+        } else if keep && !seen_before {
+            self.run = 0;
         }
         if keep && !drop {
             let p = para.to_string();
