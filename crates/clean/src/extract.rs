@@ -247,6 +247,7 @@ pub(crate) fn emit(doc: &Doc, roots: &[u32], title_key: &str) -> Vec<String> {
         bytes: 0,
         seen: rustc_hash::FxHashSet::default(),
         run: 0,
+        pending_links: None,
     };
     for &r in roots {
         let Some(e) = doc.elems.get(r as usize) else {
@@ -254,6 +255,10 @@ pub(crate) fn emit(doc: &Doc, roots: &[u32], title_key: &str) -> Vec<String> {
         };
         em.run(e.open as usize, e.close as usize);
         em.flush();
+    }
+    // Link lists after the last paragraph of prose are the page's lists of other stories.
+    if let Some(from) = em.pending_links {
+        em.paras.truncate(from);
     }
     em.paras
 }
@@ -283,9 +288,14 @@ struct Emitter<'a> {
     /// Hashes of the long paragraphs emitted so far: responsive layouts carry the same story
     /// two or three times (desktop, tablet, phone copies), and a reader sees it once.
     seen: rustc_hash::FxHashSet<u64>,
+    /// Index of the first paragraph of the link lists emitted since the last prose paragraph.
+    pending_links: Option<usize>,
     /// Long repeated paragraphs in a row (short lines in between do not count).
     run: u32,
 }
+
+/// Characters of a paragraph that make it prose (keeps the link lists before it).
+const PROSE_CHARS: usize = 80;
 
 /// Paragraphs at least this long (bytes) are emitted once per body.
 const DEDUP_MIN: usize = 50;
@@ -402,10 +412,13 @@ impl Emitter<'_> {
     fn flush(&mut self) {
         let para = self.cur.trim();
         let mostly_links = self.cur_chars > 0 && self.cur_link * 10 > self.cur_chars * 6;
+        // A list of links inside the story (the places, tools or sources it names) is part of
+        // it when prose follows; whether it does is known only later (see `emit`).
+        let link_item = mostly_links && para.starts_with("- ");
         let keep = !(para.is_empty()
             || para == "-"
             || is_boilerplate_line(para.trim_start_matches("- "))
-            || mostly_links)
+            || (mostly_links && !link_item))
             && !(self.paras.is_empty()
                 && !self.title_key.is_empty()
                 && fold_key(para) == self.title_key);
@@ -432,6 +445,11 @@ impl Emitter<'_> {
             self.run = 0;
         }
         if keep && !drop {
+            if link_item {
+                self.pending_links.get_or_insert(self.paras.len());
+            } else if self.cur_chars >= PROSE_CHARS {
+                self.pending_links = None;
+            }
             let p = para.to_string();
             if self.paras.last() != Some(&p) {
                 self.bytes += p.len();
