@@ -189,6 +189,9 @@ pub(crate) mod flag {
     pub const IN_PRE: u16 = 1 << 13;
     /// [`NEG_CLASS`] only because it is hidden: its name says nothing against it.
     pub const ONLY_HIDDEN: u16 = 1 << 14;
+    /// A segment of a streamed page (React's `<div hidden id="S:3">`): rendered late, sent
+    /// at the end of the body, and moved into its placeholder by a script.
+    pub const STREAMED: u16 = 1 << 15;
 }
 
 #[derive(Debug, Clone)]
@@ -283,6 +286,11 @@ pub(crate) struct Doc {
     pub events: Vec<Ev>,
     pub text: String,
     pub meta: RawMeta,
+    /// Streamed segments (`S:` id suffix, element), in document order.
+    pub segments: Vec<(String, u32)>,
+    /// Id suffixes of the segments' placeholders (`<template id="B:3">`), in document order:
+    /// the order the reader sees the segments in.
+    pub placeholders: Vec<String>,
 }
 
 impl Doc {
@@ -310,6 +318,7 @@ const MAX_METAS: usize = 512;
 const MAX_LD_JSON: usize = 16;
 const MAX_LD_JSON_BYTES: usize = 2 * 1024 * 1024;
 const MAX_SHORT_TEXT: usize = 300;
+const MAX_SEGMENTS: usize = 256;
 
 struct Frame {
     elem: u32,
@@ -340,6 +349,8 @@ pub(crate) fn walk(html: &Html) -> Doc {
         events: Vec::with_capacity(8192),
         text: String::with_capacity(64 * 1024),
         meta: RawMeta::default(),
+        segments: Vec::new(),
+        placeholders: Vec::new(),
     };
     let mut stack: Vec<Frame> = Vec::with_capacity(64);
     let mut cache = FxHashMap::default();
@@ -437,13 +448,33 @@ fn open_element(
     if ac.positive {
         flags |= flag::POSITIVE;
     }
-    let hidden = at.hidden
-        || at
-            .aria_hidden
-            .is_some_and(|v| v.eq_ignore_ascii_case("true"))
-        || at.style.is_some_and(style_hidden);
+    // A streamed segment is hidden only until its script moves it into place.
+    let segment = if at.hidden && tag == Tag::Div {
+        segment_id(id, "S:")
+    } else {
+        None
+    };
+    if let Some(n) = segment {
+        flags |= flag::STREAMED;
+        if doc.segments.len() < MAX_SEGMENTS {
+            doc.segments.push((n.to_string(), idx));
+        }
+    }
+    let hidden = segment.is_none()
+        && (at.hidden
+            || at
+                .aria_hidden
+                .is_some_and(|v| v.eq_ignore_ascii_case("true"))
+            || at.style.is_some_and(style_hidden));
     if hidden && !matches!(tag, Tag::Html | Tag::Body | Tag::Head) {
         flags |= flag::HIDDEN;
+    }
+    if tag == Tag::Skip && el.name.local == local_name!("template") {
+        if let Some(n) = segment_id(id, "B:") {
+            if doc.placeholders.len() < MAX_SEGMENTS {
+                doc.placeholders.push(n.to_string());
+            }
+        }
     }
     let structural = matches!(tag, Tag::Html | Tag::Body | Tag::Main | Tag::Head);
     let tag_pruned = matches!(tag, Tag::Nav | Tag::Footer | Tag::Skip);
@@ -718,6 +749,13 @@ impl<'a> Attrs<'a> {
     fn get(&self, name: &str) -> Option<&'a str> {
         self.el.and_then(|e| e.attr(name))
     }
+}
+
+/// The number in React's ids for streamed Suspense segments (`S:1c`) and their placeholders
+/// (`B:1c`).
+fn segment_id<'a>(id: &'a str, prefix: &str) -> Option<&'a str> {
+    id.strip_prefix(prefix)
+        .filter(|n| !n.is_empty() && n.len() <= 8 && n.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 fn style_hidden(style: &str) -> bool {

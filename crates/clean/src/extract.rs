@@ -171,8 +171,41 @@ pub(crate) fn select(doc: &Doc) -> Option<Selection> {
     if roots.is_empty() {
         roots.push(top);
     }
+    if !doc.segments.is_empty() {
+        add_segments(doc, &mut roots);
+    }
     let scope = article_scope(doc, scope_from);
     Some(Selection { roots, scope })
+}
+
+/// Streamed pages (React) send the parts of the story that render late as hidden segments at
+/// the end of the body, and a script moves each into its placeholder: wherever the body was
+/// found, the segments that read as prose are part of it. They follow the chosen roots in
+/// the order of their placeholders, which is the order the reader sees.
+fn add_segments(doc: &Doc, roots: &mut Vec<u32>) {
+    let mut found: Vec<(usize, u32)> = Vec::new();
+    for (id, el) in &doc.segments {
+        let Some(e) = doc.elems.get(*el as usize) else {
+            continue;
+        };
+        if !usable(e) || e.score <= 0.0 || e.para_len < 100 || e.link_density() >= 0.35 {
+            continue;
+        }
+        if roots
+            .iter()
+            .any(|&r| doc.contains(r, *el) || doc.contains(*el, r))
+        {
+            continue;
+        }
+        let order = doc
+            .placeholders
+            .iter()
+            .position(|p| p == id)
+            .unwrap_or(usize::MAX);
+        found.push((order, *el));
+    }
+    found.sort_by_key(|&(order, el)| (order, el));
+    roots.extend(found.into_iter().map(|(_, el)| el));
 }
 
 fn sibling_joins(doc: &Doc, c: &Elem, threshold: f32) -> bool {
