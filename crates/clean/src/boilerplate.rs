@@ -119,6 +119,9 @@ const NEG_ANYWHERE: &[&str] = &[
     "inline-ad",
     "native-ad",
     "testimonial",
+    "recent-post",
+    "recentpost",
+    "recent-article",
 ];
 
 const POSITIVE_WORDS: &[&str] = &[
@@ -305,7 +308,17 @@ fn classify_words(words: &str) -> AttrClass {
             ac.positive = true;
             ac.weight += 25;
         }
-        if is_ad_token(&t) || has_negative_word(&t) || is_exact_negative(&t) {
+        // The excerpt of a post, card or list item is a preview of another story; an excerpt
+        // of anything else (a venue, a product) can be what the article lists.
+        let teaser_excerpt = t.contains("excerpt")
+            && ["post", "article", "entry", "item", "card", "tile"]
+                .iter()
+                .any(|w| t.contains(w));
+        if teaser_excerpt {
+            ac.strong_negative = true;
+            ac.very_negative = true;
+        }
+        if teaser_excerpt || is_ad_token(&t) || has_negative_word(&t) || is_exact_negative(&t) {
             ac.negative = true;
             ac.weight -= 25;
             if STRONG_NEGATIVE_PARTS.iter().any(|w| t.contains(w)) {
@@ -386,6 +399,7 @@ const ANY_WORDS: &[&str] = &[
     "author",
     "caption",
     "credit",
+    "excerpt",
 ];
 
 /// Furniture that can look like an article (teasers, comments, related stories).
@@ -768,6 +782,15 @@ mod tests {
         assert!(classify_attrs("ad-slot", "", "", "").negative);
         assert!(!classify_attrs("headline", "", "", "").negative);
         assert!(classify_attrs("article-body", "", "", "").positive);
+    }
+
+    #[test]
+    fn teaser_names() {
+        assert!(classify_attrs("elementor-post__excerpt", "", "", "").negative);
+        assert!(classify_attrs("article-card__excerpt", "", "", "").very_negative);
+        assert!(classify_attrs("recent-posts-wrapper", "", "", "").negative);
+        // An excerpt of something else is what a list article is made of.
+        assert!(!classify_attrs("venue-excerpt", "", "", "").negative);
     }
 
     #[test]
