@@ -495,6 +495,9 @@ impl Emitter<'_> {
     }
 }
 
+/// Elements a furniture heading's section check looks at before giving up.
+const SECTION_SCAN_MAX: usize = 20_000;
+
 /// Where the section that heading `h` opens ends (the event before the container's next
 /// heading, or `end`) when it reads as a list of other stories (teasers under "Related",
 /// "Latest"): a third of its text is link text, its own headings are links (teaser cards:
@@ -511,6 +514,11 @@ fn links_section_end(doc: &Doc, h: u32, end: usize) -> Option<usize> {
     while let Some(c) = doc.elems.get(i) {
         if c.open as usize > end {
             break;
+        }
+        // Pages with hundreds of such headings in one huge container: past this budget the
+        // heading ends the container as a plain stop heading would.
+        if i - h as usize > SECTION_SCAN_MAX {
+            return Some(end);
         }
         if c.parent == he.parent {
             // The next heading of the same container opens another section.
