@@ -6,7 +6,9 @@
 //! split by ads or promo boxes into several containers comes back whole). News additions on top:
 //! explicit body markers (`itemprop=articleBody`, `article-body`, `entry-content`…) pull the
 //! choice towards them, furniture is pruned by class words before scoring, and the emitter drops
-//! stock lines, link lists, bylines and captions inside the chosen container.
+//! stock lines, bylines, captions, copied layouts and the link lists that close the container
+//! (a link list with prose after it is part of the story: the places, tools or sources it
+//! names). Streamed pages (React) have their late segments joined to the body.
 
 use crate::boilerplate::{is_boilerplate_line, stop_heading, StopKind};
 use crate::dom::{flag, Doc, Elem, Ev, Tag, NONE};
