@@ -119,6 +119,9 @@ const NEG_ANYWHERE: &[&str] = &[
     "inline-ad",
     "native-ad",
     "testimonial",
+    "recent-post",
+    "recentpost",
+    "recent-article",
 ];
 
 const POSITIVE_WORDS: &[&str] = &[
@@ -305,7 +308,17 @@ fn classify_words(words: &str) -> AttrClass {
             ac.positive = true;
             ac.weight += 25;
         }
-        if is_ad_token(&t) || has_negative_word(&t) || is_exact_negative(&t) {
+        // The excerpt of a post, card or list item is a preview of another story; an excerpt
+        // of anything else (a venue, a product) can be what the article lists.
+        let teaser_excerpt = t.contains("excerpt")
+            && ["post", "article", "entry", "item", "card", "tile"]
+                .iter()
+                .any(|w| t.contains(w));
+        if teaser_excerpt {
+            ac.strong_negative = true;
+            ac.very_negative = true;
+        }
+        if teaser_excerpt || is_ad_token(&t) || has_negative_word(&t) || is_exact_negative(&t) {
             ac.negative = true;
             ac.weight -= 25;
             if STRONG_NEGATIVE_PARTS.iter().any(|w| t.contains(w)) {
@@ -386,6 +399,7 @@ const ANY_WORDS: &[&str] = &[
     "author",
     "caption",
     "credit",
+    "excerpt",
 ];
 
 /// Furniture that can look like an article (teasers, comments, related stories).
@@ -664,15 +678,40 @@ pub(crate) fn is_boilerplate_line(line: &str) -> bool {
     false
 }
 
+/// How sure a furniture heading is of what follows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum StopKind {
+    /// Comments, author boxes, sign-up prompts: what follows is furniture whatever it looks
+    /// like.
+    Always,
+    /// Lists of other stories ("Related", "Latest…", "Popular"): the same words also title
+    /// sections of the article ("Recent developments", "Related work"), so the caller checks
+    /// that links follow.
+    IfLinks,
+}
+
 /// Headings that open the page's furniture after the story ("More from…", "Related",
 /// "Comments"): what follows them in the same container is not the article.
-pub(crate) fn is_stop_heading(text: &str) -> bool {
+pub(crate) fn stop_heading(text: &str) -> Option<StopKind> {
     let low = text.trim().to_lowercase();
     let low = low.trim_end_matches([':', '.', '!', ' ']);
     if low.chars().count() > 60 {
-        return false;
+        return None;
     }
-    const STOPS: &[&str] = &[
+    const ALWAYS: &[&str] = &[
+        "comments",
+        "leave a reply",
+        "leave a comment",
+        "join the conversation",
+        "share this",
+        "share this article",
+        "about the author",
+        "newsletter",
+        "sign up for",
+        "subscribe",
+        "people on the move",
+    ];
+    const LISTS: &[&str] = &[
         "more from",
         "more stories",
         "more news",
@@ -684,8 +723,6 @@ pub(crate) fn is_stop_heading(text: &str) -> bool {
         "latest posts",
         "recent posts",
         "recent articles",
-        "related",
-        "recommended",
         "you may also like",
         "you might also like",
         "you may also be interested",
@@ -693,39 +730,45 @@ pub(crate) fn is_stop_heading(text: &str) -> bool {
         "read next",
         "read more",
         "what to read next",
-        "popular",
         "most popular",
         "most read",
-        "trending",
-        "people on the move",
-        "comments",
-        "leave a reply",
-        "leave a comment",
-        "join the conversation",
-        "share this",
-        "share this article",
-        "about the author",
-        "newsletter",
-        "sign up for",
-        "subscribe",
-        "further reading",
         "other articles",
         "explore more",
         "keep reading",
     ];
-    const PREFIXES: &[&str] = &[
-        "more from ",
-        "related ",
-        "latest ",
-        "recent ",
-        "comments (",
-        "more stories",
-        "more news",
+    // Words that name a list of stories when alone, and a section of the article as often
+    // ("Related work", "Recent developments", "Latest findings", "Further reading").
+    const AMBIGUOUS: &[&str] = &[
+        "related",
+        "recommended",
+        "popular",
+        "trending",
+        "further reading",
     ];
-    STOPS.contains(&low)
-        || PREFIXES
+    const AMBIGUOUS_PREFIXES: &[&str] = &["related ", "latest ", "recent "];
+    if ALWAYS.contains(&low)
+        || (low.starts_with("comments (") && low.len() <= 35)
+        || LISTS.contains(&low)
+        || ["more from ", "more stories", "more news"]
             .iter()
             .any(|p| low.starts_with(p) && low.len() <= p.len() + 25)
+    {
+        return Some(StopKind::Always);
+    }
+    let list_phrase = |p: &&str| {
+        low.starts_with(*p)
+            && low.as_bytes().get(p.len()) == Some(&b' ')
+            && low.len() <= p.len() + 25
+    };
+    if LISTS.iter().any(list_phrase)
+        || AMBIGUOUS.contains(&low)
+        || AMBIGUOUS_PREFIXES
+            .iter()
+            .any(|p| low.starts_with(p) && low.len() <= p.len() + 25)
+    {
+        return Some(StopKind::IfLinks);
+    }
+    None
 }
 
 #[cfg(test)]
@@ -739,6 +782,32 @@ mod tests {
         assert!(classify_attrs("ad-slot", "", "", "").negative);
         assert!(!classify_attrs("headline", "", "", "").negative);
         assert!(classify_attrs("article-body", "", "", "").positive);
+    }
+
+    #[test]
+    fn teaser_names() {
+        assert!(classify_attrs("elementor-post__excerpt", "", "", "").negative);
+        assert!(classify_attrs("article-card__excerpt", "", "", "").very_negative);
+        assert!(classify_attrs("recent-posts-wrapper", "", "", "").negative);
+        // An excerpt of something else is what a list article is made of.
+        assert!(!classify_attrs("venue-excerpt", "", "", "").negative);
+    }
+
+    #[test]
+    fn stop_headings() {
+        assert_eq!(stop_heading("Comments (12)"), Some(StopKind::Always));
+        assert_eq!(
+            stop_heading("More from Valley Times"),
+            Some(StopKind::Always)
+        );
+        assert_eq!(stop_heading("Read more"), Some(StopKind::Always));
+        assert_eq!(stop_heading("Related"), Some(StopKind::IfLinks));
+        assert_eq!(stop_heading("Recent Developments"), Some(StopKind::IfLinks));
+        assert_eq!(
+            stop_heading("Read more posts about Osaka"),
+            Some(StopKind::IfLinks)
+        );
+        assert_eq!(stop_heading("Why libraries matter"), None);
     }
 
     #[test]

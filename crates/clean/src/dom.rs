@@ -189,6 +189,9 @@ pub(crate) mod flag {
     pub const IN_PRE: u16 = 1 << 13;
     /// [`NEG_CLASS`] only because it is hidden: its name says nothing against it.
     pub const ONLY_HIDDEN: u16 = 1 << 14;
+    /// A segment of a streamed page (React's `<div hidden id="S:3">`): rendered late, sent
+    /// at the end of the body, and moved into its placeholder by a script.
+    pub const STREAMED: u16 = 1 << 15;
 }
 
 #[derive(Debug, Clone)]
@@ -283,6 +286,11 @@ pub(crate) struct Doc {
     pub events: Vec<Ev>,
     pub text: String,
     pub meta: RawMeta,
+    /// Streamed segments (`S:` id suffix, element), in document order.
+    pub segments: Vec<(String, u32)>,
+    /// Id suffixes of the segments' placeholders (`<template id="B:3">`), in document order:
+    /// the order the reader sees the segments in.
+    pub placeholders: Vec<String>,
 }
 
 impl Doc {
@@ -310,6 +318,7 @@ const MAX_METAS: usize = 512;
 const MAX_LD_JSON: usize = 16;
 const MAX_LD_JSON_BYTES: usize = 2 * 1024 * 1024;
 const MAX_SHORT_TEXT: usize = 300;
+const MAX_SEGMENTS: usize = 256;
 
 struct Frame {
     elem: u32,
@@ -340,6 +349,8 @@ pub(crate) fn walk(html: &Html) -> Doc {
         events: Vec::with_capacity(8192),
         text: String::with_capacity(64 * 1024),
         meta: RawMeta::default(),
+        segments: Vec::new(),
+        placeholders: Vec::new(),
     };
     let mut stack: Vec<Frame> = Vec::with_capacity(64);
     let mut cache = FxHashMap::default();
@@ -407,6 +418,9 @@ fn open_element(
 ) {
     let tag = Tag::from_local(&el.name.local);
     let idx = doc.elems.len() as u32;
+    if tag == Tag::Table {
+        uncaption_figure(doc, stack);
+    }
     let (parent, parent_flags, parent_mute) = match stack.last() {
         Some(f) => (f.elem, f.flags, f.mute),
         None => (NONE, 0, false),
@@ -434,13 +448,33 @@ fn open_element(
     if ac.positive {
         flags |= flag::POSITIVE;
     }
-    let hidden = at.hidden
-        || at
-            .aria_hidden
-            .is_some_and(|v| v.eq_ignore_ascii_case("true"))
-        || at.style.is_some_and(style_hidden);
+    // A streamed segment is hidden only until its script moves it into place.
+    let segment = if at.hidden && tag == Tag::Div {
+        segment_id(id, "S:")
+    } else {
+        None
+    };
+    if let Some(n) = segment {
+        flags |= flag::STREAMED;
+        if doc.segments.len() < MAX_SEGMENTS {
+            doc.segments.push((n.to_string(), idx));
+        }
+    }
+    let hidden = segment.is_none()
+        && (at.hidden
+            || at
+                .aria_hidden
+                .is_some_and(|v| v.eq_ignore_ascii_case("true"))
+            || at.style.is_some_and(style_hidden));
     if hidden && !matches!(tag, Tag::Html | Tag::Body | Tag::Head) {
         flags |= flag::HIDDEN;
+    }
+    if tag == Tag::Skip && el.name.local == local_name!("template") {
+        if let Some(n) = segment_id(id, "B:") {
+            if doc.placeholders.len() < MAX_SEGMENTS {
+                doc.placeholders.push(n.to_string());
+            }
+        }
     }
     let structural = matches!(tag, Tag::Html | Tag::Body | Tag::Main | Tag::Head);
     let tag_pruned = matches!(tag, Tag::Nav | Tag::Footer | Tag::Skip);
@@ -641,6 +675,39 @@ fn open_element(
     });
 }
 
+/// A `<figure>` is an image with its caption until it turns out to hold a table: block editors
+/// wrap every table in one (`wp-block-table`), and a table is article text. The figure and the
+/// wrappers between it and the table stop being captions; a `<figcaption>` or a caption-named
+/// box keeps its own mark. Only the open frames are touched, so the cost is a few stack steps
+/// per table.
+fn uncaption_figure(doc: &mut Doc, stack: &mut [Frame]) {
+    const MAX_WRAPPERS: usize = 3;
+    let mut found = None;
+    for (k, f) in stack.iter().rev().enumerate().take(MAX_WRAPPERS + 1) {
+        if f.flags & flag::CAPTION != 0 {
+            let is_figure = doc
+                .elems
+                .get(f.elem as usize)
+                .is_some_and(|e| e.tag == Tag::Figure);
+            if is_figure {
+                found = Some(k);
+            }
+            break;
+        }
+        if f.flags & flag::IN_CAPTION == 0 {
+            return;
+        }
+    }
+    let Some(k) = found else { return };
+    let n = stack.len();
+    for f in stack.iter_mut().skip(n - 1 - k) {
+        f.flags &= !(flag::CAPTION | flag::IN_CAPTION);
+        if let Some(e) = doc.elems.get_mut(f.elem as usize) {
+            e.flags &= !(flag::CAPTION | flag::IN_CAPTION);
+        }
+    }
+}
+
 /// The attributes the walk reads, gathered in one pass (scraper's `attr` is a linear scan
 /// with a string compare per call, and the walk would otherwise make a dozen per element).
 #[derive(Default)]
@@ -682,6 +749,13 @@ impl<'a> Attrs<'a> {
     fn get(&self, name: &str) -> Option<&'a str> {
         self.el.and_then(|e| e.attr(name))
     }
+}
+
+/// The number in React's ids for streamed Suspense segments (`S:1c`) and their placeholders
+/// (`B:1c`).
+fn segment_id<'a>(id: &'a str, prefix: &str) -> Option<&'a str> {
+    id.strip_prefix(prefix)
+        .filter(|n| !n.is_empty() && n.len() <= 8 && n.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 fn style_hidden(style: &str) -> bool {

@@ -6,9 +6,11 @@
 //! split by ads or promo boxes into several containers comes back whole). News additions on top:
 //! explicit body markers (`itemprop=articleBody`, `article-body`, `entry-content`…) pull the
 //! choice towards them, furniture is pruned by class words before scoring, and the emitter drops
-//! stock lines, link lists, bylines and captions inside the chosen container.
+//! stock lines, bylines, captions, copied layouts and the link lists that close the container
+//! (a link list with prose after it is part of the story: the places, tools or sources it
+//! names). Streamed pages (React) have their late segments joined to the body.
 
-use crate::boilerplate::{is_boilerplate_line, is_stop_heading};
+use crate::boilerplate::{is_boilerplate_line, stop_heading, StopKind};
 use crate::dom::{flag, Doc, Elem, Ev, Tag, NONE};
 use crate::normalise::{fold_key, normalise_inline};
 
@@ -171,8 +173,41 @@ pub(crate) fn select(doc: &Doc) -> Option<Selection> {
     if roots.is_empty() {
         roots.push(top);
     }
+    if !doc.segments.is_empty() {
+        add_segments(doc, &mut roots);
+    }
     let scope = article_scope(doc, scope_from);
     Some(Selection { roots, scope })
+}
+
+/// Streamed pages (React) send the parts of the story that render late as hidden segments at
+/// the end of the body, and a script moves each into its placeholder: wherever the body was
+/// found, the segments that read as prose are part of it. They follow the chosen roots in
+/// the order of their placeholders, which is the order the reader sees.
+fn add_segments(doc: &Doc, roots: &mut Vec<u32>) {
+    let mut found: Vec<(usize, u32)> = Vec::new();
+    for (id, el) in &doc.segments {
+        let Some(e) = doc.elems.get(*el as usize) else {
+            continue;
+        };
+        if !usable(e) || e.score <= 0.0 || e.para_len < 100 || e.link_density() >= 0.35 {
+            continue;
+        }
+        if roots
+            .iter()
+            .any(|&r| doc.contains(r, *el) || doc.contains(*el, r))
+        {
+            continue;
+        }
+        let order = doc
+            .placeholders
+            .iter()
+            .position(|p| p == id)
+            .unwrap_or(usize::MAX);
+        found.push((order, *el));
+    }
+    found.sort_by_key(|&(order, el)| (order, el));
+    roots.extend(found.into_iter().map(|(_, el)| el));
 }
 
 fn sibling_joins(doc: &Doc, c: &Elem, threshold: f32) -> bool {
@@ -246,7 +281,8 @@ pub(crate) fn emit(doc: &Doc, roots: &[u32], title_key: &str) -> Vec<String> {
         title_key,
         bytes: 0,
         seen: rustc_hash::FxHashSet::default(),
-        last_repeated: false,
+        run: 0,
+        pending_links: None,
     };
     for &r in roots {
         let Some(e) = doc.elems.get(r as usize) else {
@@ -254,6 +290,10 @@ pub(crate) fn emit(doc: &Doc, roots: &[u32], title_key: &str) -> Vec<String> {
         };
         em.run(e.open as usize, e.close as usize);
         em.flush();
+    }
+    // Link lists after the last paragraph of prose are the page's lists of other stories.
+    if let Some(from) = em.pending_links {
+        em.paras.truncate(from);
     }
     em.paras
 }
@@ -283,8 +323,14 @@ struct Emitter<'a> {
     /// Hashes of the long paragraphs emitted so far: responsive layouts carry the same story
     /// two or three times (desktop, tablet, phone copies), and a reader sees it once.
     seen: rustc_hash::FxHashSet<u64>,
-    last_repeated: bool,
+    /// Index of the first paragraph of the link lists emitted since the last prose paragraph.
+    pending_links: Option<usize>,
+    /// Long repeated paragraphs in a row (short lines in between do not count).
+    run: u32,
 }
+
+/// Characters of a paragraph that make it prose (keeps the link lists before it).
+const PROSE_CHARS: usize = 80;
 
 /// Paragraphs at least this long (bytes) are emitted once per body.
 const DEDUP_MIN: usize = 50;
@@ -326,16 +372,24 @@ impl Emitter<'_> {
                     if e.tag.is_block() {
                         self.flush();
                     }
-                    if e.tag == Tag::H && is_stop_heading(self.doc.text_of(e)) {
-                        // The rest of the heading's container is furniture; when that
-                        // container is the body itself, the body ends here.
-                        let end = self
-                            .doc
-                            .elems
-                            .get(e.parent as usize)
-                            .map_or(to, |p| (p.close as usize).min(to));
-                        i = end.max(e.close as usize) + 1;
-                        continue;
+                    if e.tag == Tag::H {
+                        if let Some(kind) = stop_heading(self.doc.text_of(e)) {
+                            // The rest of the heading's container is furniture; when that
+                            // container is the body itself, the body ends here.
+                            let end = self
+                                .doc
+                                .elems
+                                .get(e.parent as usize)
+                                .map_or(to, |p| (p.close as usize).min(to));
+                            let skip_to = match kind {
+                                StopKind::Always => Some(end),
+                                StopKind::IfLinks => links_section_end(self.doc, ei, end),
+                            };
+                            if let Some(end) = skip_to {
+                                i = end.max(e.close as usize) + 1;
+                                continue;
+                            }
+                        }
                     }
                     if e.tag == Tag::A {
                         self.link_depth += 1;
@@ -393,14 +447,17 @@ impl Emitter<'_> {
     fn flush(&mut self) {
         let para = self.cur.trim();
         let mostly_links = self.cur_chars > 0 && self.cur_link * 10 > self.cur_chars * 6;
+        // A list of links inside the story (the places, tools or sources it names) is part of
+        // it when prose follows; whether it does is known only later (see `emit`).
+        let link_item = mostly_links && para.starts_with("- ");
         let keep = !(para.is_empty()
             || para == "-"
             || is_boilerplate_line(para.trim_start_matches("- "))
-            || mostly_links)
+            || (mostly_links && !link_item))
             && !(self.paras.is_empty()
                 && !self.title_key.is_empty()
                 && fold_key(para) == self.title_key);
-        let repeated = para.len() >= DEDUP_MIN && {
+        let seen_before = keep && {
             use std::hash::{Hash, Hasher};
             let mut h = rustc_hash::FxHasher::default();
             para.hash(&mut h);
@@ -408,12 +465,26 @@ impl Emitter<'_> {
         };
         // A repeat is dropped when it follows another repeat: copies of a layout come as runs
         // of paragraphs, while a line a page repeats on purpose (a note under each item) comes
-        // alone.
-        let drop = repeated && self.last_repeated;
-        if keep {
-            self.last_repeated = repeated;
+        // alone. Short lines (subheadings, labels, table cells, "Rest day" in a schedule)
+        // repeat on purpose too, so they neither start nor end a run; they go with a run only
+        // once it has shown itself a copy (two long repeats in a row).
+        let long = para.len() >= DEDUP_MIN;
+        let drop = seen_before && if long { self.run > 0 } else { self.run >= 2 };
+        if keep && long {
+            self.run = if seen_before {
+                self.run.saturating_add(1)
+            } else {
+                0
+            };
+        } else if keep && !seen_before {
+            self.run = 0;
         }
         if keep && !drop {
+            if link_item {
+                self.pending_links.get_or_insert(self.paras.len());
+            } else if self.cur_chars >= PROSE_CHARS {
+                self.pending_links = None;
+            }
             let p = para.to_string();
             if self.paras.last() != Some(&p) {
                 self.bytes += p.len();
@@ -424,6 +495,54 @@ impl Emitter<'_> {
         self.cur_chars = 0;
         self.cur_link = 0;
     }
+}
+
+/// Elements a furniture heading's section check looks at before giving up.
+const SECTION_SCAN_MAX: usize = 20_000;
+
+/// Where the section that heading `h` opens ends (the event before the container's next
+/// heading, or `end`) when it reads as a list of other stories (teasers under "Related",
+/// "Latest"): a third of its text is link text, its own headings are links (teaser cards:
+/// linked title, summary), or it is next to empty. A section of the article that
+/// happens to be called "Recent developments" or "Related work" is prose under plain
+/// subheadings, and a link list in the middle of a story ("More posts about Osaka") takes only
+/// its own section with it.
+fn links_section_end(doc: &Doc, h: u32, end: usize) -> Option<usize> {
+    let he = doc.elems.get(h as usize)?;
+    let (mut text, mut link) = (0u64, 0u64);
+    let (mut linked_heads, mut plain_heads) = (0u32, 0u32);
+    let mut section_end = end;
+    let mut i = h as usize + 1;
+    while let Some(c) = doc.elems.get(i) {
+        if c.open as usize > end {
+            break;
+        }
+        // Pages with hundreds of such headings in one huge container: past this budget the
+        // heading ends the container as a plain stop heading would.
+        if i - h as usize > SECTION_SCAN_MAX {
+            return Some(end);
+        }
+        if c.parent == he.parent {
+            // The next heading of the same container opens another section.
+            if matches!(c.tag, Tag::H | Tag::H1) && (text > 0 || linked_heads + plain_heads > 0) {
+                section_end = (c.open as usize).saturating_sub(1);
+                break;
+            }
+            text += u64::from(c.text_len);
+            link += u64::from(c.link_len);
+        }
+        if matches!(c.tag, Tag::H | Tag::H1) && c.text_len > 0 {
+            if c.link_len * 2 >= c.text_len {
+                linked_heads += 1;
+            } else {
+                plain_heads += 1;
+            }
+        }
+        i += 1;
+    }
+    let links =
+        text < 200 || link * 3 >= text || (linked_heads >= 2 && linked_heads >= plain_heads);
+    links.then_some(section_end)
 }
 
 /// Top-scored candidates, for looking at a page that went wrong (examples/debug_page.rs).
