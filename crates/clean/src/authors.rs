@@ -94,6 +94,7 @@ pub(crate) fn choose(
         out.names = people(&vals, site, false, &mut out.agencies);
         if !out.names.is_empty() {
             out.source = Some(source);
+            complete_given_name(&mut out, doc, scope, title, site);
             return out;
         }
     }
@@ -110,6 +111,7 @@ pub(crate) fn choose(
             out.names = people(&[v.to_string()], site, false, &mut out.agencies);
             if !out.names.is_empty() {
                 out.source = Some("meta:twitter:data");
+                complete_given_name(&mut out, doc, scope, title, site);
                 return out;
             }
         }
@@ -117,6 +119,11 @@ pub(crate) fn choose(
     if let Some((names, source)) = visible(doc, scope, title, site, &mut out.agencies) {
         out.names = names;
         out.source = Some(source);
+        return out;
+    }
+    if let Some(name) = lone_author(doc, site) {
+        out.names = vec![name];
+        out.source = Some("html:author");
         return out;
     }
     if let Some(names) = weak {
@@ -132,6 +139,82 @@ pub(crate) fn choose(
         out.source = Some("site-name");
     }
     out
+}
+
+/// A CMS account shown by its given name alone ("Jane" in the author meta tag) while the
+/// byline under the headline gives the full name ("By Jane Doe"): the byline's is the name.
+fn complete_given_name(
+    out: &mut Authors,
+    doc: &Doc,
+    scope: u32,
+    title: Option<&str>,
+    site: Option<&str>,
+) {
+    let [given] = out.names.as_slice() else {
+        return;
+    };
+    if given.contains(char::is_whitespace) {
+        return;
+    }
+    let mut scratch = Vec::new();
+    if let Some((names, source)) = visible(doc, scope, title, site, &mut scratch) {
+        let fuller = names.first().is_some_and(|n| {
+            n.split_whitespace()
+                .next()
+                .is_some_and(|w| w.eq_ignore_ascii_case(given))
+                && n.split_whitespace().count() >= 2
+        });
+        if fuller {
+            out.names = names;
+            out.source = Some(source);
+        }
+    }
+}
+
+/// The one person that the page's author boxes name, wherever they are (an author box at the
+/// foot of a long post, past the lines read near the headline): only a full name with a known
+/// given name counts, and only when every such box names the same person, so that the bylines
+/// of related posts and comments (which name several people) never pass.
+fn lone_author(doc: &Doc, site: Option<&str>) -> Option<String> {
+    let mut found: Option<String> = None;
+    let mut scratch = Vec::new();
+    for f in &doc.meta.authors {
+        if is_bio_part(&f.hint) || in_menu(doc, f.elem) {
+            continue;
+        }
+        let t = f.text.trim();
+        if t.is_empty() || t.chars().count() > 100 {
+            continue;
+        }
+        let raw = match label_rest(t) {
+            Some(rest) => cut_name(rest),
+            None => cut_name(t),
+        };
+        for n in people(&[raw.to_string()], site, false, &mut scratch) {
+            if !personal_name(&n) || !name_like(&n) {
+                continue;
+            }
+            match &found {
+                Some(x) if fold_key(x) != fold_key(&n) => return None,
+                Some(_) => {}
+                None => found = Some(n),
+            }
+        }
+    }
+    found
+}
+
+/// Whether `name` is a single word that is not a known given name: in a visible author box
+/// that is a label or a word cut from a longer title ("Human" of "Human in the Loop"), not a
+/// name.
+fn lone_unknown_word(name: &str) -> bool {
+    !name.contains(char::is_whitespace) && !is_first_name(name)
+}
+
+/// "Jane Jane": one name shown twice (a label and a link run together), not a full name.
+fn repeats_a_word(name: &str) -> bool {
+    let words: Vec<&str> = name.split_whitespace().collect();
+    words.len() == 2 && words.first() == words.get(1)
 }
 
 /// Whether every word of `name` is in the host name ("Jane Doe" and janedoe.com).
@@ -370,6 +453,8 @@ pub(crate) fn is_credential(part: &str) -> bool {
 struct Candidate {
     /// Distance to the headline (smaller is better); see [`visible`].
     rank: usize,
+    /// Where it is in the page text.
+    pos: usize,
     raw: String,
     source: Provenance,
 }
@@ -467,11 +552,13 @@ fn visible(
         if !holds_inner {
             cands.push(Candidate {
                 rank: c.rank,
+                pos: c.pos,
                 raw: c.raw.clone(),
                 source: c.source,
             });
         }
     }
+    drop_teaser_runs(&mut cands, site);
     cands.sort_by_key(|c| c.rank);
     for c in cands.iter().take(12) {
         let names = names_in(c, site, agencies);
@@ -482,16 +569,118 @@ fn visible(
     None
 }
 
+/// How close together bylines must be to make a list of teasers.
+const TEASER_GAP: usize = 400;
+
+/// Drops the bylines of story lists: three or more different bylines one after another, each
+/// within a few lines of the last ("Most read", "More from", a strip of related stories under
+/// the headline). An article's own byline stands alone. The lines are dropped by place, so that
+/// the author's own name in such a list (a reply in the comments) does not lose the byline.
+fn drop_teaser_runs(cands: &mut Vec<Candidate>, site: Option<&str>) {
+    // Each candidate by the first name it gives (an author box and the name inside it, or a
+    // byline read twice, are one person).
+    let mut scratch = Vec::new();
+    let keys: Vec<String> = cands
+        .iter()
+        .map(|c| {
+            names_in(c, site, &mut scratch)
+                .first()
+                .map(|n| fold_key(n))
+                .unwrap_or_default()
+        })
+        .collect();
+    let mut at: Vec<(usize, String)> = cands
+        .iter()
+        .zip(&keys)
+        .map(|(c, k)| (c.pos, k.clone()))
+        .filter(|(_, k)| !k.is_empty())
+        .collect();
+    at.sort();
+    at.dedup();
+    let mut teasers: Vec<usize> = Vec::new();
+    let mut start = 0;
+    for i in 1..=at.len() {
+        let joined = match (at.get(i - 1), at.get(i)) {
+            (Some((p, _)), Some((q, _))) => q.saturating_sub(*p) <= TEASER_GAP,
+            _ => false,
+        };
+        if joined {
+            continue;
+        }
+        let run = at.get(start..i).unwrap_or(&[]);
+        let mut keys: Vec<&str> = run.iter().map(|(_, k)| k.as_str()).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        if keys.len() >= 3 {
+            teasers.extend(run.iter().map(|(p, _)| *p));
+        }
+        start = i;
+    }
+    if !teasers.is_empty() {
+        cands.retain(|c| !teasers.contains(&c.pos));
+    }
+}
+
 /// The names a candidate byline gives.
 fn names_in(c: &Candidate, site: Option<&str>, agencies: &mut Vec<String>) -> Vec<String> {
     let names = people(std::slice::from_ref(&c.raw), site, false, agencies);
-    // A single word after "By" is as often a menu entry ("By Industry") as a name.
     names
         .into_iter()
         .filter(|n| {
-            name_like(n) && (c.source != "html:byline" || n.split_whitespace().count() >= 2)
+            if n.contains(char::is_whitespace) {
+                return name_like(n) && !repeats_a_word(n);
+            }
+            // One word: a user name the page credits ("Posted by BeauHD"), or a given name
+            // in an author box. A single word after "By" is as often a menu entry ("By
+            // Industry") as a name, and a lone unknown word in an author box is a label or a
+            // word cut from a longer title ("Human" of "Human in the Loop").
+            handle_like(n, site)
+                || (c.source != "html:byline" && name_like(n) && !lone_unknown_word(n))
         })
         .collect()
+}
+
+/// Whether one word reads as a user name rather than an ordinary word or a brand: mixed case
+/// inside the word ("BeauHD", "JaneDoe42"), or lower case with digits or underscores
+/// ("jdoe_42"), and not the site's own name (brands are written "CamelCase" as often: the site
+/// that names itself so is not an author).
+fn handle_like(w: &str, site: Option<&str>) -> bool {
+    let n = w.chars().count();
+    if !(3..=30).contains(&n) || !w.chars().all(|c| c.is_alphanumeric() || c == '_') {
+        return false;
+    }
+    let mut prev_lower = false;
+    let mut inner_capital = false;
+    for c in w.chars() {
+        inner_capital |= prev_lower && c.is_uppercase();
+        prev_lower = c.is_lowercase();
+    }
+    let marked = w.chars().any(|c| c.is_ascii_digit() || c == '_');
+    let has_lower = w.chars().any(char::is_lowercase);
+    if !has_lower || !(inner_capital || marked) || w.chars().all(|c| c.is_ascii_digit()) {
+        return false;
+    }
+    let k = fold_key(w);
+    const PRODUCTS: &[&str] = &[
+        "facebook",
+        "github",
+        "hubspot",
+        "instagram",
+        "ipad",
+        "iphone",
+        "linkedin",
+        "mailchimp",
+        "paypal",
+        "shopify",
+        "tiktok",
+        "wordpress",
+        "youtube",
+    ];
+    if PRODUCTS.contains(&k.as_str()) {
+        return false;
+    }
+    site.map(fold_key)
+        .is_none_or(|s| s.is_empty() || (!s.contains(&k) && !k.contains(&s)))
 }
 
 fn author_element(
@@ -501,13 +690,7 @@ fn author_element(
     rank_at: &dyn Fn(usize) -> Option<usize>,
 ) -> Option<Candidate> {
     let e = doc.elems.get(f.elem as usize)?;
-    // Parts of an author box that hold the bio or the job title, not the name
-    // ("author-description", "author-position", "author-job"; "title" is left out: it names
-    // the wrappers of name and title together as often).
-    if f.hint
-        .split(|c: char| c.is_whitespace() || c == '-' || c == '_')
-        .any(|w| w.starts_with("desc") || w.starts_with("position") || matches!(w, "bio" | "job"))
-    {
+    if is_bio_part(&f.hint) {
         return None;
     }
     let t = f.text.trim();
@@ -529,9 +712,18 @@ fn author_element(
     };
     Some(Candidate {
         rank,
+        pos,
         raw,
         source: "html:author",
     })
+}
+
+/// Whether class words name the part of an author box that holds the bio or the job title,
+/// not the name ("author-description", "author-position", "author-job"; "title" is left out:
+/// it names the wrappers of name and title together as often).
+fn is_bio_part(hint: &str) -> bool {
+    hint.split(|c: char| c.is_whitespace() || c == '-' || c == '_')
+        .any(|w| w.starts_with("desc") || w.starts_with("position") || matches!(w, "bio" | "job"))
 }
 
 /// Whether `elem` sits in navigation or in a box named as comments, promos or related
@@ -590,6 +782,7 @@ fn scan_lines(
                 if let Some(rank) = rank_at(at) {
                     out.push(Candidate {
                         rank: base + rank,
+                        pos: at,
                         raw: cut_name(l).to_string(),
                         source: "html:byline",
                     });
@@ -616,6 +809,7 @@ fn scan_lines(
                 if let Some(rank) = rank_at(here) {
                     out.push(Candidate {
                         rank: base + rank,
+                        pos: here,
                         raw: cut_name(r).to_string(),
                         source: "html:byline",
                     });
@@ -627,6 +821,7 @@ fn scan_lines(
                     if let Some(name) = name_beside_date(l) {
                         out.push(Candidate {
                             rank: base + rank + NAME_DATE_REACH,
+                            pos: here,
                             raw: name.to_string(),
                             source: "html:byline",
                         });
@@ -973,11 +1168,51 @@ mod tests {
         assert!(names_the_site("EXAMPLE", None, Some("Example")));
         assert!(!names_the_site("Jane Doe", Some("Jane Doe"), None));
         assert!(!names_the_site("Jane Roe", Some("Example"), None));
+        assert!(handle_like("JaneD", None));
+        assert!(handle_like("jdoe_42", Some("Example News")));
+        assert!(!handle_like("Industry", None));
+        assert!(!handle_like("ExampleSoft", Some("examplesoft.com")));
+        assert!(!handle_like("WordPress", None));
+        assert!(!handle_like("2024", None));
         use crate::metadata::plausible_person;
         assert!(!plausible_person("Senior Research Executive", None, false));
         assert!(!plausible_person("Trial Attorney", None, false));
         assert!(plausible_person("Jane Doe", Some("Jane Doe"), false));
         assert!(!plausible_person("Quiet Light", Some("Quiet Light"), false));
+    }
+
+    #[test]
+    fn teaser_runs() {
+        let c = |pos: usize, raw: &str| Candidate {
+            rank: pos,
+            pos,
+            raw: raw.to_string(),
+            source: "html:byline",
+        };
+        // A strip of related stories under the headline, the story's own byline further on,
+        // and the author's name again in a list at the foot.
+        let mut cands = vec![
+            c(100, "Ann Lee"),
+            c(250, "Bob Roe"),
+            c(400, "Cy Tan"),
+            c(3000, "Jane Doe"),
+            c(9000, "Jane Doe"),
+            c(9200, "Ann Lee"),
+            c(9300, "Bob Roe"),
+        ];
+        drop_teaser_runs(&mut cands, None);
+        let left: Vec<usize> = cands.iter().map(|c| c.pos).collect();
+        assert_eq!(left, vec![3000]);
+        // One byline read as a box and as the name inside it is one person, not a list.
+        let mut cands = vec![
+            c(100, "Jane Doe Senior Writer"),
+            c(100, "Jane Doe"),
+            c(180, "By Jane Doe"),
+        ];
+        drop_teaser_runs(&mut cands, None);
+        assert_eq!(cands.len(), 3);
+        assert!(repeats_a_word("Jane Jane"));
+        assert!(!repeats_a_word("Jane Doe"));
     }
 
     #[test]
