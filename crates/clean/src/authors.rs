@@ -35,6 +35,9 @@ const META_KEYS: &[(&str, Provenance)] = &[
     ("cxenseparse:author", "meta"),
 ];
 
+/// Ranks from here on are bylines read in the article box, not by the headline.
+const SCOPE_TIER: usize = 10_000;
+
 /// How far around the headline a byline is looked for (bytes of page text).
 const BEFORE_HEADLINE: usize = 1500;
 const AFTER_HEADLINE: usize = 3000;
@@ -77,6 +80,7 @@ pub(crate) fn choose(
             weak = Some(std::mem::take(&mut out.names));
         } else {
             out.source = Some("json-ld");
+            complete_given_name(&mut out, doc, scope, title, site);
             return out;
         }
     }
@@ -116,7 +120,7 @@ pub(crate) fn choose(
             }
         }
     }
-    if let Some((names, source)) = visible(doc, scope, title, site, &mut out.agencies) {
+    if let Some((names, source, _)) = visible(doc, scope, title, site, &mut out.agencies) {
         out.names = names;
         out.source = Some(source);
         return out;
@@ -141,8 +145,9 @@ pub(crate) fn choose(
     out
 }
 
-/// A CMS account shown by its given name alone ("Jane" in the author meta tag) while the
-/// byline under the headline gives the full name ("By Jane Doe"): the byline's is the name.
+/// A CMS account shown by its given name alone ("Jane" in the author meta tag) or by a user
+/// name while the byline under the headline gives a full name ("By Jane Doe"): the byline's
+/// is the name.
 fn complete_given_name(
     out: &mut Authors,
     doc: &Doc,
@@ -156,14 +161,19 @@ fn complete_given_name(
     if given.contains(char::is_whitespace) {
         return;
     }
+    // An account name that is not a given name ("jdoe42", "ExampleCo") yields to a byline
+    // that names a person in full.
+    let account = !is_first_name(given);
     let mut scratch = Vec::new();
-    if let Some((names, source)) = visible(doc, scope, title, site, &mut scratch) {
-        let fuller = names.first().is_some_and(|n| {
-            n.split_whitespace()
-                .next()
-                .is_some_and(|w| w.eq_ignore_ascii_case(given))
-                && n.split_whitespace().count() >= 2
-        });
+    if let Some((names, source, rank)) = visible(doc, scope, title, site, &mut scratch) {
+        // Only a byline by the headline: author cards further down are as often those of
+        // related posts.
+        let fuller = rank < SCOPE_TIER
+            && names.first().is_some_and(|n| {
+                let first = n.split_whitespace().next().unwrap_or("");
+                n.split_whitespace().count() >= 2
+                    && (first.eq_ignore_ascii_case(given) || (account && personal_name(n)))
+            });
         if fuller {
             out.names = names;
             out.source = Some(source);
@@ -171,13 +181,12 @@ fn complete_given_name(
     }
 }
 
-/// The one person that the page's author boxes name, wherever they are (an author box at the
-/// foot of a long post, past the lines read near the headline): only a full name with a known
-/// given name counts, and only when every such box names the same person, so that the bylines
-/// of related posts and comments (which name several people) never pass.
+/// The one person that the page's author boxes and labelled lines name, wherever they are (an
+/// author box at the foot of a long post, past the lines read near the headline): only a full
+/// name with a known given name counts, and only when every one of them names the same person,
+/// so that the bylines of related posts and comments (which name several people) never pass.
 fn lone_author(doc: &Doc, site: Option<&str>) -> Option<String> {
-    let mut found: Option<String> = None;
-    let mut scratch = Vec::new();
+    let mut raws: Vec<String> = Vec::new();
     for f in &doc.meta.authors {
         if is_bio_part(&f.hint) || in_menu(doc, f.elem) {
             continue;
@@ -190,7 +199,18 @@ fn lone_author(doc: &Doc, site: Option<&str>) -> Option<String> {
             Some(rest) => cut_name(rest),
             None => cut_name(t),
         };
-        for n in people(&[raw.to_string()], site, false, &mut scratch) {
+        raws.push(raw.to_string());
+    }
+    // Labelled lines ("Written by" / "Jane Doe") anywhere on the page; unlabelled "name |
+    // date" lines are read near the headline only.
+    let mut lines = Vec::new();
+    let far = |_: usize| Some(NAME_DATE_REACH + 1);
+    scan_lines(doc, &doc.text, 0, doc.text.len(), &far, 0, &mut lines);
+    raws.extend(lines.into_iter().map(|c| c.raw));
+    let mut found: Option<String> = None;
+    let mut scratch = Vec::new();
+    for raw in &raws {
+        for n in people(std::slice::from_ref(raw), site, false, &mut scratch) {
             if !personal_name(&n) || !name_like(&n) {
                 continue;
             }
@@ -245,10 +265,18 @@ const FIRST_NAMES: &str = include_str!("first_names.txt");
 
 /// Whether `w` is a known given name (any case).
 pub(crate) fn is_first_name(w: &str) -> bool {
-    let w = w.trim_end_matches('.').to_lowercase();
-    if w.len() < 2 {
+    let w = w.trim_end_matches('.');
+    // The list is ASCII: lower-case into a small buffer, no allocation.
+    let mut buf = [0u8; 24];
+    if w.len() < 2 || w.len() > buf.len() || !w.is_ascii() {
         return false;
     }
+    let Some(b) = buf.get_mut(..w.len()) else {
+        return false;
+    };
+    b.copy_from_slice(w.as_bytes());
+    b.make_ascii_lowercase();
+    let w: &[u8] = b;
     // The list is sorted: binary search over its lines without building a table.
     let lines: &[u8] = FIRST_NAMES.as_bytes();
     let (mut lo, mut hi) = (0usize, lines.len());
@@ -264,7 +292,7 @@ pub(crate) fn is_first_name(w: &str) -> bool {
             .and_then(|t| t.iter().position(|&b| b == b'\n'))
             .map_or(lines.len(), |i| start + i);
         let word = lines.get(start..end).unwrap_or(&[]);
-        match word.cmp(w.as_bytes()) {
+        match word.cmp(w) {
             std::cmp::Ordering::Equal => return true,
             std::cmp::Ordering::Less => lo = end + 1,
             std::cmp::Ordering::Greater => hi = start,
@@ -466,7 +494,7 @@ fn visible(
     title: Option<&str>,
     site: Option<&str>,
     agencies: &mut Vec<String>,
-) -> Option<(Vec<String>, Provenance)> {
+) -> Option<(Vec<String>, Provenance, usize)> {
     let scope_el = doc.elems.get(scope as usize).filter(|_| scope != NONE);
     let title_k = title.map(fold_key).unwrap_or_default();
     let headline = doc
@@ -541,9 +569,15 @@ fn visible(
         .filter_map(|f| author_element(doc, f, scope, &rank_at).map(|c| (f.elem, c)))
         .collect();
     let mut scratch = Vec::new();
+    // Only an element inside another one needs to be read ahead.
     let named: Vec<bool> = marked
         .iter()
-        .map(|(_, c)| !names_in(c, site, &mut scratch).is_empty())
+        .map(|(inner, c)| {
+            marked
+                .iter()
+                .any(|(outer, _)| outer != inner && doc.contains(*outer, *inner))
+                && !names_in(c, site, &mut scratch).is_empty()
+        })
         .collect();
     for (i, (elem, c)) in marked.iter().enumerate() {
         let holds_inner = marked.iter().enumerate().any(|(j, (inner, _))| {
@@ -563,7 +597,7 @@ fn visible(
     for c in cands.iter().take(12) {
         let names = names_in(c, site, agencies);
         if !names.is_empty() {
-            return Some((names, c.source));
+            return Some((names, c.source, c.rank));
         }
     }
     None
@@ -577,6 +611,9 @@ const TEASER_GAP: usize = 400;
 /// the headline). An article's own byline stands alone. The lines are dropped by place, so that
 /// the author's own name in such a list (a reply in the comments) does not lose the byline.
 fn drop_teaser_runs(cands: &mut Vec<Candidate>, site: Option<&str>) {
+    if cands.len() < 3 {
+        return;
+    }
     // Each candidate by the first name it gives (an author box and the name inside it, or a
     // byline read twice, are one person).
     let mut scratch = Vec::new();
@@ -1177,6 +1214,7 @@ mod tests {
         use crate::metadata::plausible_person;
         assert!(!plausible_person("Senior Research Executive", None, false));
         assert!(!plausible_person("Trial Attorney", None, false));
+        assert!(!plausible_person("Example Institute", None, false));
         assert!(plausible_person("Jane Doe", Some("Jane Doe"), false));
         assert!(!plausible_person("Quiet Light", Some("Quiet Light"), false));
     }

@@ -792,6 +792,17 @@ pub(crate) fn plausible_person(name: &str, site: Option<&str>, typed_person: boo
                 | "webmaster"
                 | "contact"
                 | "the"
+                | "institute"
+                | "foundation"
+                | "association"
+                | "university"
+                | "corporation"
+                | "agency"
+                | "clinic"
+                | "hospital"
+                | "council"
+                | "department"
+                | "ministry"
         )
     }) {
         return false;
