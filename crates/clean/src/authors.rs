@@ -477,6 +477,26 @@ pub(crate) fn is_credential(part: &str) -> bool {
             }))
 }
 
+/// "Jane DoeJane Doe" or "Jane Doe Jane Doe": a name written twice (one copy for small
+/// screens, one for large) read as one text.
+fn undoubled(t: &str) -> &str {
+    let n = t.len();
+    let half = n / 2;
+    let (a, b) = if n % 2 == 0 {
+        (t.get(..half), t.get(half..))
+    } else {
+        (
+            t.get(..half),
+            t.get(half + 1..)
+                .filter(|_| t.get(half..=half) == Some(" ")),
+        )
+    };
+    match (a, b) {
+        (Some(a), Some(b)) if a == b && a.contains(' ') => a,
+        _ => t,
+    }
+}
+
 /// A candidate byline: where it is and what it says.
 struct Candidate {
     /// Distance to the headline (smaller is better); see [`visible`].
@@ -485,6 +505,8 @@ struct Candidate {
     pos: usize,
     raw: String,
     source: Provenance,
+    /// The name is an author element's whole text (not cut from a longer line).
+    whole: bool,
 }
 
 /// Names from the visible page: labelled lines and author elements, nearest the headline.
@@ -589,6 +611,7 @@ fn visible(
                 pos: c.pos,
                 raw: c.raw.clone(),
                 source: c.source,
+                whole: c.whole,
             });
         }
     }
@@ -669,10 +692,13 @@ fn names_in(c: &Candidate, site: Option<&str>, agencies: &mut Vec<String>) -> Ve
             }
             // One word: a user name the page credits ("Posted by BeauHD"), or a given name
             // in an author box. A single word after "By" is as often a menu entry ("By
-            // Industry") as a name, and a lone unknown word in an author box is a label or a
-            // word cut from a longer title ("Human" of "Human in the Loop").
+            // Industry") as a name, and a lone unknown word cut from an author box's longer
+            // text is a label or part of a title ("Human" of "Human in the Loop"); the whole
+            // text of an author element may be a given name the list lacks ("Heiko").
             handle_like(n, site)
-                || (c.source != "html:byline" && name_like(n) && !lone_unknown_word(n))
+                || (c.source != "html:byline"
+                    && name_like(n)
+                    && ((c.whole && *n == c.raw) || !lone_unknown_word(n)))
         })
         .collect()
 }
@@ -730,7 +756,7 @@ fn author_element(
     if is_bio_part(&f.hint) {
         return None;
     }
-    let t = f.text.trim();
+    let t = undoubled(f.text.trim());
     // Names start with a capital (lower-case strings in author boxes are labels).
     if t.is_empty() || t.chars().count() > 100 || t.starts_with(char::is_lowercase) {
         return None;
@@ -740,6 +766,7 @@ fn author_element(
         Some(_) => return None,
         None => cut_name(t).to_string(),
     };
+    let whole = raw == t;
     let pos = e.text_start as usize;
     let rank = match rank_at(pos) {
         Some(r) => r,
@@ -752,15 +779,22 @@ fn author_element(
         pos,
         raw,
         source: "html:author",
+        whole,
     })
 }
 
 /// Whether class words name the part of an author box that holds the bio or the job title,
 /// not the name ("author-description", "author-position", "author-job"; "title" is left out:
-/// it names the wrappers of name and title together as often).
+/// it names the wrappers of name and title together as often), or a comment's author
+/// ("comment-author-link"), who did not write the article.
 fn is_bio_part(hint: &str) -> bool {
     hint.split(|c: char| c.is_whitespace() || c == '-' || c == '_')
-        .any(|w| w.starts_with("desc") || w.starts_with("position") || matches!(w, "bio" | "job"))
+        .any(|w| {
+            w.starts_with("desc")
+                || w.starts_with("position")
+                || w.starts_with("comment")
+                || matches!(w, "bio" | "job")
+        })
 }
 
 /// Whether `elem` sits in navigation or in a box named as comments, promos or related
@@ -822,6 +856,7 @@ fn scan_lines(
                         pos: at,
                         raw: cut_name(l).to_string(),
                         source: "html:byline",
+                        whole: false,
                     });
                 }
             }
@@ -849,6 +884,7 @@ fn scan_lines(
                         pos: here,
                         raw: cut_name(r).to_string(),
                         source: "html:byline",
+                        whole: false,
                     });
                 }
             }
@@ -861,6 +897,7 @@ fn scan_lines(
                             pos: here,
                             raw: name.to_string(),
                             source: "html:byline",
+                            whole: false,
                         });
                     }
                 }
@@ -1215,6 +1252,8 @@ mod tests {
         assert!(!plausible_person("Senior Research Executive", None, false));
         assert!(!plausible_person("Trial Attorney", None, false));
         assert!(!plausible_person("Example Institute", None, false));
+        assert!(!plausible_person("Von", None, false));
+        assert!(!plausible_person("Redaktion", None, false));
         assert!(plausible_person("Jane Doe", Some("Jane Doe"), false));
         assert!(!plausible_person("Quiet Light", Some("Quiet Light"), false));
     }
@@ -1226,6 +1265,7 @@ mod tests {
             pos,
             raw: raw.to_string(),
             source: "html:byline",
+            whole: false,
         };
         // A strip of related stories under the headline, the story's own byline further on,
         // and the author's name again in a list at the foot.
@@ -1250,6 +1290,9 @@ mod tests {
         drop_teaser_runs(&mut cands, None);
         assert_eq!(cands.len(), 3);
         assert!(repeats_a_word("Jane Jane"));
+        assert_eq!(undoubled("Jane DoeJane Doe"), "Jane Doe");
+        assert_eq!(undoubled("Jane Doe Jane Doe"), "Jane Doe");
+        assert_eq!(undoubled("Jane Doe"), "Jane Doe");
         assert!(!repeats_a_word("Jane Doe"));
     }
 

@@ -757,6 +757,25 @@ pub(crate) fn plausible_person(name: &str, site: Option<&str>, typed_person: boo
         "view",
         "viewall",
         "about",
+        // Labels of bylines and author boxes in other languages ("Von", "Autor", "Über").
+        "von",
+        "par",
+        "por",
+        "door",
+        "autor",
+        "auteur",
+        "autore",
+        "redaktion",
+        "redaction",
+        "rédaction",
+        "redazione",
+        "redaccion",
+        "redacción",
+        "datum",
+        "stand",
+        "mehr",
+        "uber",
+        "über",
     ];
     if NOT_PEOPLE.contains(&k.as_str()) || k.ends_with("staff") || k.starts_with("staff") {
         return false;
@@ -803,6 +822,7 @@ pub(crate) fn plausible_person(name: &str, site: Option<&str>, typed_person: boo
                 | "council"
                 | "department"
                 | "ministry"
+                | "blog"
         )
     }) {
         return false;
