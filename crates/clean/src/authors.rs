@@ -637,6 +637,17 @@ fn drop_teaser_runs(cands: &mut Vec<Candidate>, site: Option<&str>) {
     if cands.len() < 3 {
         return;
     }
+    // Cheap first look: are there three places close together at all?
+    let mut places: Vec<usize> = cands.iter().map(|c| c.pos).collect();
+    places.sort_unstable();
+    places.dedup();
+    let close = places.windows(3).any(|w| match w {
+        [a, b, c] => b - a <= TEASER_GAP && c - b <= TEASER_GAP,
+        _ => false,
+    });
+    if !close {
+        return;
+    }
     // Each candidate by the first name it gives (an author box and the name inside it, or a
     // byline read twice, are one person).
     let mut scratch = Vec::new();
