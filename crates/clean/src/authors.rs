@@ -162,7 +162,7 @@ fn complete_given_name(
         return;
     }
     // An account name that is not a given name ("jdoe42", "ExampleCo") yields to a byline
-    // that names a person in full.
+    // by the headline that names someone in full (not a topic: "By Products Liability").
     let account = !is_first_name(given);
     let mut scratch = Vec::new();
     if let Some((names, source, rank)) = visible(doc, scope, title, site, &mut scratch) {
@@ -172,13 +172,26 @@ fn complete_given_name(
             && names.first().is_some_and(|n| {
                 let first = n.split_whitespace().next().unwrap_or("");
                 n.split_whitespace().count() >= 2
-                    && (first.eq_ignore_ascii_case(given) || (account && personal_name(n)))
+                    && (first.eq_ignore_ascii_case(given)
+                        || (account && n.split_whitespace().count() <= 3 && !topic_words(n)))
             });
         if fuller {
             out.names = names;
             out.source = Some(source);
         }
     }
+}
+
+/// Whether a would-be name has a word shaped like an abstract noun ("Products Liability",
+/// "Data Protection", "Mental Wellness"): a topic after "By", not a person.
+fn topic_words(name: &str) -> bool {
+    name.split_whitespace().any(|w| {
+        let w = w.to_lowercase();
+        w.chars().count() > 5
+            && ["tion", "ity", "ness", "ship", "ics"]
+                .iter()
+                .any(|s| w.ends_with(s))
+    })
 }
 
 /// The one person that the page's author boxes and labelled lines name, wherever they are (an
@@ -1301,6 +1314,8 @@ mod tests {
         drop_teaser_runs(&mut cands, None);
         assert_eq!(cands.len(), 3);
         assert!(repeats_a_word("Jane Jane"));
+        assert!(topic_words("Products Liability"));
+        assert!(!topic_words("Aoife O'Riordan"));
         assert_eq!(undoubled("Jane DoeJane Doe"), "Jane Doe");
         assert_eq!(undoubled("Jane Doe Jane Doe"), "Jane Doe");
         assert_eq!(undoubled("Jane Doe"), "Jane Doe");
