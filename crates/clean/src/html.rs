@@ -138,6 +138,7 @@ fn decide(doc: &Doc, input: &Input<'_>, encoding: &'static str) -> Result<Cleane
         scope,
         out.title.as_ref().map(|t| t.value.as_str()),
         site.as_deref(),
+        host.as_deref(),
     );
     out.authors = found.names;
     out.authors.truncate(12);

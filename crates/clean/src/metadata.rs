@@ -622,6 +622,7 @@ pub(crate) fn split_names(s: &str) -> Vec<String> {
         "posted by ",
         "words by ",
         "story by ",
+        "text by ",
         "reporting by ",
         "von ",
         "par ",
@@ -756,6 +757,25 @@ pub(crate) fn plausible_person(name: &str, site: Option<&str>, typed_person: boo
         "view",
         "viewall",
         "about",
+        // Labels of bylines and author boxes in other languages ("Von", "Autor", "Über").
+        "von",
+        "par",
+        "por",
+        "door",
+        "autor",
+        "auteur",
+        "autore",
+        "redaktion",
+        "redaction",
+        "rédaction",
+        "redazione",
+        "redaccion",
+        "redacción",
+        "datum",
+        "stand",
+        "mehr",
+        "uber",
+        "über",
     ];
     if NOT_PEOPLE.contains(&k.as_str()) || k.ends_with("staff") || k.starts_with("staff") {
         return false;
@@ -791,21 +811,85 @@ pub(crate) fn plausible_person(name: &str, site: Option<&str>, typed_person: boo
                 | "webmaster"
                 | "contact"
                 | "the"
+                | "institute"
+                | "foundation"
+                | "association"
+                | "university"
+                | "corporation"
+                | "agency"
+                | "clinic"
+                | "hospital"
+                | "council"
+                | "department"
+                | "ministry"
+                | "blog"
         )
     }) {
         return false;
     }
+    // Job titles set beside names in author boxes ("Senior Research Executive", "Trial
+    // Attorney"): words that are seldom surnames.
+    if lower.split_whitespace().any(|w| JOB_WORDS.contains(&w)) {
+        return false;
+    }
     if let Some(site) = site {
         let sk = fold_key(site);
-        // The site's name is not an author, unless the site is a person's own blog (a name of
-        // two or three capitalised words).
-        let personal = typed_person && (2..=3).contains(&words);
+        // The site's name is not an author, unless the site is a person's own blog: JSON-LD
+        // types it as a person, or it reads as one (a known first name and a surname).
+        let personal =
+            (typed_person && (2..=3).contains(&words)) || crate::authors::personal_name(n);
         if !sk.is_empty() && (sk == k || k.contains(&sk)) && !personal {
             return false;
         }
     }
     true
 }
+
+/// Words of job titles and credentials, not of names.
+const JOB_WORDS: &[&str] = &[
+    "analyst",
+    "assistant",
+    "associate",
+    "attorney",
+    "ceo",
+    "certified",
+    "co-founder",
+    "cofounder",
+    "columnist",
+    "consultant",
+    "content",
+    "contributing",
+    "coordinator",
+    "correspondent",
+    "cto",
+    "designer",
+    "developer",
+    "dietitian",
+    "digital",
+    "director",
+    "engineer",
+    "executive",
+    "expert",
+    "founder",
+    "head",
+    "lawyer",
+    "lecturer",
+    "licensed",
+    "manager",
+    "nutritionist",
+    "officer",
+    "president",
+    "professor",
+    "reporter",
+    "research",
+    "researcher",
+    "scientist",
+    "senior",
+    "specialist",
+    "strategist",
+    "therapist",
+    "writer",
+];
 
 /// Drops a trailing job title ("Jane Doe Writer") from a name found in page text.
 fn drop_role_suffix(name: &str) -> &str {
