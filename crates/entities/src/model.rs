@@ -179,7 +179,33 @@ fn prefetch(row: Option<&[i16]>) {
     let _ = row;
 }
 
+/// Targets that any closed state may precede: O, B-*, U-*.
+const OPENERS: [usize; 9] = [0, 1, 4, 5, 8, 9, 12, 13, 16];
+/// Closed states (O, L-*, U-*): the only predecessors of [`OPENERS`], in ascending order.
+const CLOSED: [usize; 9] = [0, 3, 4, 7, 8, 11, 12, 15, 16];
+
+/// Emission scores of token `i` (missing entries count 0, as the table lookup always did).
+#[inline(always)]
+fn emissions(scores: &[i32], i: usize) -> [i32; N_LABELS] {
+    match scores
+        .get(i * N_LABELS..(i + 1) * N_LABELS)
+        .and_then(|r| <[i32; N_LABELS]>::try_from(r).ok())
+    {
+        Some(row) => row,
+        None => std::array::from_fn(|l| scores.get(i * N_LABELS + l).copied().unwrap_or(0)),
+    }
+}
+
+const NEG: i64 = i64::MIN / 4;
+
 /// Constrained Viterbi over integer scores.
+///
+/// Only 97 of the 289 label pairs are allowed transitions, and they have a fixed structure:
+/// O/B/U follow exactly the closed states, I-t/L-t follow exactly B-t and I-t. From the second
+/// token on every state is reachable, so the steps after the first visit only those pairs, in
+/// ascending predecessor order with a strict `>` (ties go to the lowest predecessor, as in a
+/// scan of the full table). The first step, where I and L states are still unreachable, keeps
+/// the general scan.
 pub fn viterbi_i32(scores: &[i32], trans: &[i32], n: usize, back: &mut Vec<u8>, out: &mut Vec<u8>) {
     out.clear();
     if n == 0 {
@@ -187,39 +213,30 @@ pub fn viterbi_i32(scores: &[i32], trans: &[i32], n: usize, back: &mut Vec<u8>, 
     }
     back.clear();
     back.resize(n * N_LABELS, 0);
-    const NEG: i64 = i64::MIN / 4;
-    let mut prev = [NEG; N_LABELS];
-    let mut cur = [NEG; N_LABELS];
-    for (l, p) in prev.iter_mut().enumerate() {
-        if allowed(None, l) {
-            *p = scores.get(l).copied().unwrap_or(0) as i64
-                + trans.get(N_LABELS * N_LABELS + l).copied().unwrap_or(0) as i64;
+    // Transitions widened once per sentence; row N_LABELS is the sentence start.
+    let mut t = [[0i64; N_LABELS]; N_LABELS + 1];
+    for (p, row) in t.iter_mut().enumerate() {
+        for (l, x) in row.iter_mut().enumerate() {
+            *x = trans.get(p * N_LABELS + l).copied().unwrap_or(0) as i64;
         }
     }
-    for i in 1..n {
-        for (l, c) in cur.iter_mut().enumerate() {
-            let mut best = NEG;
-            let mut arg = 0u8;
-            for (p, &pv) in prev.iter().enumerate() {
-                if pv == NEG || !ALLOWED[p][l] {
-                    continue;
-                }
-                let v = pv + trans.get(p * N_LABELS + l).copied().unwrap_or(0) as i64;
-                if v > best {
-                    best = v;
-                    arg = p as u8;
-                }
-            }
-            if best == NEG {
-                *c = NEG;
-            } else {
-                *c = best + scores.get(i * N_LABELS + l).copied().unwrap_or(0) as i64;
-            }
-            if let Some(b) = back.get_mut(i * N_LABELS + l) {
-                *b = arg;
-            }
+    let mut prev = [NEG; N_LABELS];
+    let e0 = emissions(scores, 0);
+    for (l, p) in prev.iter_mut().enumerate() {
+        if allowed(None, l) {
+            *p = e0[l] as i64 + t[N_LABELS][l];
         }
-        prev = cur;
+    }
+    for (i, brow) in back.chunks_exact_mut(N_LABELS).enumerate().skip(1) {
+        let Ok(brow) = <&mut [u8; N_LABELS]>::try_from(brow) else {
+            continue;
+        };
+        let e = emissions(scores, i);
+        prev = if i == 1 {
+            step_general(&prev, &t, &e, brow)
+        } else {
+            step_reachable(&prev, &t, &e, brow)
+        };
     }
     let mut best = NEG;
     let mut arg = 0usize;
@@ -239,6 +256,73 @@ pub fn viterbi_i32(scores: &[i32], trans: &[i32], n: usize, back: &mut Vec<u8>, 
             l = back.get(i * N_LABELS + l).copied().unwrap_or(0) as usize;
         }
     }
+}
+
+/// One step over the full table, skipping unreachable predecessors.
+#[inline]
+fn step_general(
+    prev: &[i64; N_LABELS],
+    t: &[[i64; N_LABELS]; N_LABELS + 1],
+    e: &[i32; N_LABELS],
+    back: &mut [u8; N_LABELS],
+) -> [i64; N_LABELS] {
+    let mut cur = [NEG; N_LABELS];
+    for l in 0..N_LABELS {
+        let mut best = NEG;
+        let mut arg = 0u8;
+        for p in 0..N_LABELS {
+            let pv = prev[p];
+            if pv == NEG || !ALLOWED[p][l] {
+                continue;
+            }
+            let v = pv + t[p][l];
+            if v > best {
+                best = v;
+                arg = p as u8;
+            }
+        }
+        if best != NEG {
+            cur[l] = best + e[l] as i64;
+        }
+        back[l] = arg;
+    }
+    cur
+}
+
+/// One step when every predecessor is reachable: only the allowed pairs.
+#[inline]
+fn step_reachable(
+    prev: &[i64; N_LABELS],
+    t: &[[i64; N_LABELS]; N_LABELS + 1],
+    e: &[i32; N_LABELS],
+    back: &mut [u8; N_LABELS],
+) -> [i64; N_LABELS] {
+    let mut cur = [NEG; N_LABELS];
+    for l in OPENERS {
+        let mut best = NEG;
+        let mut arg = 0u8;
+        for p in CLOSED {
+            let v = prev[p] + t[p][l];
+            if v > best {
+                best = v;
+                arg = p as u8;
+            }
+        }
+        cur[l] = best + e[l] as i64;
+        back[l] = arg;
+    }
+    for ty in 0..TYPES.len() {
+        let b = label(Pos::B, ty);
+        let i = label(Pos::I, ty);
+        for l in [i, label(Pos::L, ty)] {
+            let vb = prev[b] + t[b][l];
+            let vi = prev[i] + t[i][l];
+            let (best, arg) = if vi > vb { (vi, i) } else { (vb, b) };
+            cur[l] = best + e[l] as i64;
+            back[l] = arg as u8;
+        }
+    }
+    cur
 }
 
 /// Transition allowance table.
@@ -439,5 +523,103 @@ pub mod io {
             },
             Lexicon { words, rows, gaz },
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The full-table Viterbi that `viterbi_i32` replaced, kept as the reference.
+    fn viterbi_reference(scores: &[i32], trans: &[i32], n: usize) -> Vec<u8> {
+        let mut out = Vec::new();
+        if n == 0 {
+            return out;
+        }
+        let mut back = vec![0u8; n * N_LABELS];
+        let mut prev = [NEG; N_LABELS];
+        let mut cur = [NEG; N_LABELS];
+        for (l, p) in prev.iter_mut().enumerate() {
+            if allowed(None, l) {
+                *p = scores[l] as i64 + trans[N_LABELS * N_LABELS + l] as i64;
+            }
+        }
+        for i in 1..n {
+            for (l, c) in cur.iter_mut().enumerate() {
+                let mut best = NEG;
+                let mut arg = 0u8;
+                for (p, &pv) in prev.iter().enumerate() {
+                    if pv == NEG || !allowed(Some(p), l) {
+                        continue;
+                    }
+                    let v = pv + trans[p * N_LABELS + l] as i64;
+                    if v > best {
+                        best = v;
+                        arg = p as u8;
+                    }
+                }
+                *c = if best == NEG {
+                    NEG
+                } else {
+                    best + scores[i * N_LABELS + l] as i64
+                };
+                back[i * N_LABELS + l] = arg;
+            }
+            prev = cur;
+        }
+        let mut best = NEG;
+        let mut arg = 0usize;
+        for (l, &v) in prev.iter().enumerate() {
+            if v != NEG && allowed_end(l) && v > best {
+                best = v;
+                arg = l;
+            }
+        }
+        out.resize(n, 0);
+        let mut l = arg;
+        for i in (0..n).rev() {
+            out[i] = l as u8;
+            if i > 0 {
+                l = back[i * N_LABELS + l] as usize;
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn allowed_pairs_are_openers_after_closed_and_continuations() {
+        for (p, row) in ALLOWED.iter().enumerate() {
+            for (l, &ok) in row.iter().enumerate() {
+                let expect = if OPENERS.contains(&l) {
+                    CLOSED.contains(&p)
+                } else {
+                    let (_, ty) = split_label(l);
+                    p == label(Pos::B, ty) || p == label(Pos::I, ty)
+                };
+                assert_eq!(ok, expect, "{p} -> {l}");
+                assert_eq!(allowed(Some(p), l), expect, "{p} -> {l}");
+            }
+        }
+    }
+
+    #[test]
+    fn viterbi_matches_full_table_scan() {
+        // Small value ranges make ties frequent, so tie-breaking is exercised too.
+        let mut x = 0x2545_f491_4f6c_dd1du64;
+        let mut rnd = |m: i32| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x % (2 * m as u64 + 1)) as i32 - m
+        };
+        let (mut back, mut out) = (Vec::new(), Vec::new());
+        for case in 0..3000 {
+            let m = [2, 5, 1000, 30000][case % 4];
+            let n = (case % 23) + 1;
+            let trans: Vec<i32> = (0..(N_LABELS + 1) * N_LABELS).map(|_| rnd(m)).collect();
+            let scores: Vec<i32> = (0..n * N_LABELS).map(|_| rnd(m)).collect();
+            viterbi_i32(&scores, &trans, n, &mut back, &mut out);
+            assert_eq!(out, viterbi_reference(&scores, &trans, n), "case {case}");
+        }
     }
 }
