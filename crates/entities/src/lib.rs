@@ -36,7 +36,7 @@ use serde::Serialize;
 use canonicalize::{mention_key, Aliases, RawMention};
 use features::{mark_gazetteer, tok_info, TokInfo};
 use lexicon::Lexicon;
-use model::{split_label, Pos, Scratch, Tagger, TYPES};
+use model::{split_label, PackedTagger, Pos, Scratch, Tagger, TYPES};
 use tokenize::Token;
 
 /// Entity type.
@@ -103,7 +103,8 @@ pub static EMBEDDED_MODEL: &[u8] = include_bytes!("../../../models/ner-model.bin
 
 /// The loaded model and tables.
 pub struct Recognizer {
-    tagger: Tagger,
+    /// Packed at load time; the dense table is not kept (see [`PackedTagger`]).
+    tagger: PackedTagger,
     lexicon: Lexicon,
     aliases: Aliases,
 }
@@ -140,7 +141,7 @@ impl Recognizer {
     /// Builds a recognizer from trained parts.
     pub fn from_parts(tagger: Tagger, lexicon: Lexicon) -> Self {
         Recognizer {
-            tagger,
+            tagger: PackedTagger::new(&tagger),
             lexicon,
             aliases: Aliases::parse(canonicalize::ALIASES_TSV),
         }

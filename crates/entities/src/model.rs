@@ -171,15 +171,198 @@ fn prefetch(row: Option<&[i16]>) {
     #[cfg(target_arch = "x86_64")]
     if let Some(r) = row {
         use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+        let p = r.as_ptr() as *const i8;
         // SAFETY: a prefetch is only a hint; it never faults, whatever the address, and SSE
         // is part of the x86_64 baseline.
-        unsafe { _mm_prefetch::<_MM_HINT_T0>(r.as_ptr() as *const i8) };
+        unsafe { _mm_prefetch::<_MM_HINT_T0>(p) };
+        // A 34-byte row crosses a cache line about half the time: fetch its last byte's line
+        // too (the same line when it does not cross, which costs nothing).
+        let last = p.wrapping_add((r.len().min(N_LABELS) * 2).saturating_sub(1));
+        // SAFETY: as above.
+        unsafe { _mm_prefetch::<_MM_HINT_T0>(last) };
     }
     #[cfg(not(target_arch = "x86_64"))]
     let _ = row;
 }
 
+/// 64 buckets of the packed table: which have a non-zero row, and how many non-zero rows come
+/// before them.
+#[derive(Debug, Clone, Copy, Default)]
+#[repr(C, align(16))]
+struct RankWord {
+    present: u64,
+    before: u32,
+}
+
+/// The tagger as used at run time: only the non-zero weight rows, in bucket order.
+///
+/// Fewer than one bucket in ten has a non-zero row (hashed features mostly land in buckets no
+/// training feature reached), so the dense table is ~36 MB of mostly zeros and every feature
+/// lookup is a cache miss. Packed, the rows take ~3.3 MB and the rank index (one 16-byte word
+/// per 64 buckets) 256 KB, which stay in cache; a feature whose bucket has no row is dropped
+/// before any load. Scores are the same integer sums as [`Tagger::tag`]'s (adding a zero row
+/// changes nothing), so the labels are identical.
+#[derive(Debug, Clone)]
+pub struct PackedTagger {
+    pub bits: u32,
+    index: Vec<RankWord>,
+    rows: Vec<[i16; N_LABELS]>,
+    trans: Vec<i32>,
+}
+
+impl PackedTagger {
+    /// Packs a trained tagger.
+    pub fn new(t: &Tagger) -> Self {
+        let mut index = Vec::new();
+        let mut rows = Vec::new();
+        for (b, w) in t.weights.chunks_exact(N_LABELS).enumerate() {
+            if b % 64 == 0 {
+                index.push(RankWord {
+                    present: 0,
+                    before: rows.len() as u32,
+                });
+            }
+            if w.iter().all(|&x| x == 0) {
+                continue;
+            }
+            if let (Some(word), Ok(row)) = (index.last_mut(), <[i16; N_LABELS]>::try_from(w)) {
+                word.present |= 1 << (b % 64);
+                rows.push(row);
+            }
+        }
+        PackedTagger {
+            bits: t.bits,
+            index,
+            rows,
+            trans: t.trans.clone(),
+        }
+    }
+
+    /// Index into `rows` of bucket `b`'s row, if it is non-zero.
+    #[inline(always)]
+    fn row_of(&self, b: usize) -> Option<usize> {
+        let w = self.index.get(b >> 6)?;
+        let bit = 1u64 << (b & 63);
+        if w.present & bit == 0 {
+            return None;
+        }
+        Some(w.before as usize + (w.present & (bit - 1)).count_ones() as usize)
+    }
+
+    /// Tags one sentence; labels are written to `scratch.labels` (the same as [`Tagger::tag`]).
+    ///
+    /// The rows of token `i + 1` are found and prefetched before those of token `i` are summed.
+    pub fn tag(&self, infos: &[TokInfo], scratch: &mut Scratch) {
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("popcnt") {
+            // SAFETY: the CPU has POPCNT, checked just above.
+            unsafe { self.tag_popcnt(infos, scratch) };
+            return;
+        }
+        self.tag_any(infos, scratch);
+    }
+
+    /// [`Self::tag`] compiled with the POPCNT instruction for the rank lookups (the x86_64
+    /// baseline lacks it, and the portable bit count is a dozen instructions per feature).
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "popcnt")]
+    unsafe fn tag_popcnt(&self, infos: &[TokInfo], scratch: &mut Scratch) {
+        self.tag_any(infos, scratch);
+    }
+
+    #[inline(always)]
+    fn tag_any(&self, infos: &[TokInfo], scratch: &mut Scratch) {
+        let n = infos.len();
+        scratch.scores.clear();
+        scratch.scores.resize(n * N_LABELS, 0);
+        let ctx = case_context(infos);
+        let mut fs = [0u64; MAX_FEATS];
+        let mut cur = [0u32; MAX_FEATS];
+        let mut next = [0u32; MAX_FEATS];
+        let mut cur_n = 0;
+        if n > 0 {
+            cur_n = self.rows_of(infos, 0, ctx, &mut fs, &mut cur);
+        }
+        for (i, row) in scratch.scores.chunks_exact_mut(N_LABELS).enumerate() {
+            let next_n = if i + 1 < n {
+                self.rows_of(infos, i + 1, ctx, &mut fs, &mut next)
+            } else {
+                0
+            };
+            let mut acc = [0i32; N_LABELS];
+            for &r in cur.iter().take(cur_n) {
+                if let Some(w) = self.rows.get(r as usize) {
+                    for (s, &x) in acc.iter_mut().zip(w.iter()) {
+                        *s += x as i32;
+                    }
+                }
+            }
+            row.copy_from_slice(&acc);
+            std::mem::swap(&mut cur, &mut next);
+            cur_n = next_n;
+        }
+        viterbi_i32(
+            &scratch.scores,
+            &self.trans,
+            n,
+            &mut scratch.back,
+            &mut scratch.labels,
+        );
+    }
+
+    /// Non-zero rows of token `i`'s features, prefetched; returns how many.
+    #[inline(always)]
+    fn rows_of(
+        &self,
+        infos: &[TokInfo],
+        i: usize,
+        ctx: crate::features::CaseContext,
+        fs: &mut [u64; MAX_FEATS],
+        out: &mut [u32; MAX_FEATS],
+    ) -> usize {
+        let k = token_features(infos, i, ctx, fs);
+        let mut m = 0;
+        for &h in fs.iter().take(k) {
+            let Some(r) = self.row_of(bucket(h, self.bits)) else {
+                continue;
+            };
+            if let Some(o) = out.get_mut(m) {
+                *o = r as u32;
+                m += 1;
+            }
+            prefetch(self.rows.get(r).map(|x| &x[..]));
+        }
+        m
+    }
+}
+
+/// Targets that any closed state may precede: O, B-*, U-*.
+const OPENERS: [usize; 9] = [0, 1, 4, 5, 8, 9, 12, 13, 16];
+/// Closed states (O, L-*, U-*): the only predecessors of [`OPENERS`], in ascending order.
+const CLOSED: [usize; 9] = [0, 3, 4, 7, 8, 11, 12, 15, 16];
+
+/// Emission scores of token `i` (missing entries count 0, as the table lookup always did).
+#[inline(always)]
+fn emissions(scores: &[i32], i: usize) -> [i32; N_LABELS] {
+    match scores
+        .get(i * N_LABELS..(i + 1) * N_LABELS)
+        .and_then(|r| <[i32; N_LABELS]>::try_from(r).ok())
+    {
+        Some(row) => row,
+        None => std::array::from_fn(|l| scores.get(i * N_LABELS + l).copied().unwrap_or(0)),
+    }
+}
+
+const NEG: i64 = i64::MIN / 4;
+
 /// Constrained Viterbi over integer scores.
+///
+/// Only 97 of the 289 label pairs are allowed transitions, and they have a fixed structure:
+/// O/B/U follow exactly the closed states, I-t/L-t follow exactly B-t and I-t. From the second
+/// token on every state is reachable, so the steps after the first visit only those pairs, in
+/// ascending predecessor order with a strict `>` (ties go to the lowest predecessor, as in a
+/// scan of the full table). The first step, where I and L states are still unreachable, keeps
+/// the general scan.
 pub fn viterbi_i32(scores: &[i32], trans: &[i32], n: usize, back: &mut Vec<u8>, out: &mut Vec<u8>) {
     out.clear();
     if n == 0 {
@@ -187,39 +370,30 @@ pub fn viterbi_i32(scores: &[i32], trans: &[i32], n: usize, back: &mut Vec<u8>, 
     }
     back.clear();
     back.resize(n * N_LABELS, 0);
-    const NEG: i64 = i64::MIN / 4;
-    let mut prev = [NEG; N_LABELS];
-    let mut cur = [NEG; N_LABELS];
-    for (l, p) in prev.iter_mut().enumerate() {
-        if allowed(None, l) {
-            *p = scores.get(l).copied().unwrap_or(0) as i64
-                + trans.get(N_LABELS * N_LABELS + l).copied().unwrap_or(0) as i64;
+    // Transitions widened once per sentence; row N_LABELS is the sentence start.
+    let mut t = [[0i64; N_LABELS]; N_LABELS + 1];
+    for (p, row) in t.iter_mut().enumerate() {
+        for (l, x) in row.iter_mut().enumerate() {
+            *x = trans.get(p * N_LABELS + l).copied().unwrap_or(0) as i64;
         }
     }
-    for i in 1..n {
-        for (l, c) in cur.iter_mut().enumerate() {
-            let mut best = NEG;
-            let mut arg = 0u8;
-            for (p, &pv) in prev.iter().enumerate() {
-                if pv == NEG || !ALLOWED[p][l] {
-                    continue;
-                }
-                let v = pv + trans.get(p * N_LABELS + l).copied().unwrap_or(0) as i64;
-                if v > best {
-                    best = v;
-                    arg = p as u8;
-                }
-            }
-            if best == NEG {
-                *c = NEG;
-            } else {
-                *c = best + scores.get(i * N_LABELS + l).copied().unwrap_or(0) as i64;
-            }
-            if let Some(b) = back.get_mut(i * N_LABELS + l) {
-                *b = arg;
-            }
+    let mut prev = [NEG; N_LABELS];
+    let e0 = emissions(scores, 0);
+    for (l, p) in prev.iter_mut().enumerate() {
+        if allowed(None, l) {
+            *p = e0[l] as i64 + t[N_LABELS][l];
         }
-        prev = cur;
+    }
+    for (i, brow) in back.chunks_exact_mut(N_LABELS).enumerate().skip(1) {
+        let Ok(brow) = <&mut [u8; N_LABELS]>::try_from(brow) else {
+            continue;
+        };
+        let e = emissions(scores, i);
+        prev = if i == 1 {
+            step_general(&prev, &t, &e, brow)
+        } else {
+            step_reachable(&prev, &t, &e, brow)
+        };
     }
     let mut best = NEG;
     let mut arg = 0usize;
@@ -239,6 +413,73 @@ pub fn viterbi_i32(scores: &[i32], trans: &[i32], n: usize, back: &mut Vec<u8>, 
             l = back.get(i * N_LABELS + l).copied().unwrap_or(0) as usize;
         }
     }
+}
+
+/// One step over the full table, skipping unreachable predecessors.
+#[inline]
+fn step_general(
+    prev: &[i64; N_LABELS],
+    t: &[[i64; N_LABELS]; N_LABELS + 1],
+    e: &[i32; N_LABELS],
+    back: &mut [u8; N_LABELS],
+) -> [i64; N_LABELS] {
+    let mut cur = [NEG; N_LABELS];
+    for l in 0..N_LABELS {
+        let mut best = NEG;
+        let mut arg = 0u8;
+        for p in 0..N_LABELS {
+            let pv = prev[p];
+            if pv == NEG || !ALLOWED[p][l] {
+                continue;
+            }
+            let v = pv + t[p][l];
+            if v > best {
+                best = v;
+                arg = p as u8;
+            }
+        }
+        if best != NEG {
+            cur[l] = best + e[l] as i64;
+        }
+        back[l] = arg;
+    }
+    cur
+}
+
+/// One step when every predecessor is reachable: only the allowed pairs.
+#[inline]
+fn step_reachable(
+    prev: &[i64; N_LABELS],
+    t: &[[i64; N_LABELS]; N_LABELS + 1],
+    e: &[i32; N_LABELS],
+    back: &mut [u8; N_LABELS],
+) -> [i64; N_LABELS] {
+    let mut cur = [NEG; N_LABELS];
+    for l in OPENERS {
+        let mut best = NEG;
+        let mut arg = 0u8;
+        for p in CLOSED {
+            let v = prev[p] + t[p][l];
+            if v > best {
+                best = v;
+                arg = p as u8;
+            }
+        }
+        cur[l] = best + e[l] as i64;
+        back[l] = arg;
+    }
+    for ty in 0..TYPES.len() {
+        let b = label(Pos::B, ty);
+        let i = label(Pos::I, ty);
+        for l in [i, label(Pos::L, ty)] {
+            let vb = prev[b] + t[b][l];
+            let vi = prev[i] + t[i][l];
+            let (best, arg) = if vi > vb { (vi, i) } else { (vb, b) };
+            cur[l] = best + e[l] as i64;
+            back[l] = arg as u8;
+        }
+    }
+    cur
 }
 
 /// Transition allowance table.
@@ -439,5 +680,159 @@ pub mod io {
             },
             Lexicon { words, rows, gaz },
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The full-table Viterbi that `viterbi_i32` replaced, kept as the reference.
+    fn viterbi_reference(scores: &[i32], trans: &[i32], n: usize) -> Vec<u8> {
+        let mut out = Vec::new();
+        if n == 0 {
+            return out;
+        }
+        let mut back = vec![0u8; n * N_LABELS];
+        let mut prev = [NEG; N_LABELS];
+        let mut cur = [NEG; N_LABELS];
+        for (l, p) in prev.iter_mut().enumerate() {
+            if allowed(None, l) {
+                *p = scores[l] as i64 + trans[N_LABELS * N_LABELS + l] as i64;
+            }
+        }
+        for i in 1..n {
+            for (l, c) in cur.iter_mut().enumerate() {
+                let mut best = NEG;
+                let mut arg = 0u8;
+                for (p, &pv) in prev.iter().enumerate() {
+                    if pv == NEG || !allowed(Some(p), l) {
+                        continue;
+                    }
+                    let v = pv + trans[p * N_LABELS + l] as i64;
+                    if v > best {
+                        best = v;
+                        arg = p as u8;
+                    }
+                }
+                *c = if best == NEG {
+                    NEG
+                } else {
+                    best + scores[i * N_LABELS + l] as i64
+                };
+                back[i * N_LABELS + l] = arg;
+            }
+            prev = cur;
+        }
+        let mut best = NEG;
+        let mut arg = 0usize;
+        for (l, &v) in prev.iter().enumerate() {
+            if v != NEG && allowed_end(l) && v > best {
+                best = v;
+                arg = l;
+            }
+        }
+        out.resize(n, 0);
+        let mut l = arg;
+        for i in (0..n).rev() {
+            out[i] = l as u8;
+            if i > 0 {
+                l = back[i * N_LABELS + l] as usize;
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn allowed_pairs_are_openers_after_closed_and_continuations() {
+        for (p, row) in ALLOWED.iter().enumerate() {
+            for (l, &ok) in row.iter().enumerate() {
+                let expect = if OPENERS.contains(&l) {
+                    CLOSED.contains(&p)
+                } else {
+                    let (_, ty) = split_label(l);
+                    p == label(Pos::B, ty) || p == label(Pos::I, ty)
+                };
+                assert_eq!(ok, expect, "{p} -> {l}");
+                assert_eq!(allowed(Some(p), l), expect, "{p} -> {l}");
+            }
+        }
+    }
+
+    #[test]
+    fn viterbi_matches_full_table_scan() {
+        // Small value ranges make ties frequent, so tie-breaking is exercised too.
+        let mut x = 0x2545_f491_4f6c_dd1du64;
+        let mut rnd = |m: i32| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x % (2 * m as u64 + 1)) as i32 - m
+        };
+        let (mut back, mut out) = (Vec::new(), Vec::new());
+        for case in 0..3000 {
+            let m = [2, 5, 1000, 30000][case % 4];
+            let n = (case % 23) + 1;
+            let trans: Vec<i32> = (0..(N_LABELS + 1) * N_LABELS).map(|_| rnd(m)).collect();
+            let scores: Vec<i32> = (0..n * N_LABELS).map(|_| rnd(m)).collect();
+            viterbi_i32(&scores, &trans, n, &mut back, &mut out);
+            assert_eq!(out, viterbi_reference(&scores, &trans, n), "case {case}");
+        }
+    }
+
+    #[test]
+    fn packed_tagger_scores_and_labels_match_dense() {
+        use crate::lexicon::Clusters;
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        let mut rnd = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let bits = 10;
+        // Mostly zero rows, as in a trained model, some of them at the ends of rank words.
+        let mut weights = vec![0i16; (1 << bits) * N_LABELS];
+        for row in weights.chunks_exact_mut(N_LABELS) {
+            if rnd() % 4 == 0 {
+                for w in row.iter_mut() {
+                    *w = (rnd() % 2001) as i16 - 1000;
+                }
+            }
+        }
+        let trans = (0..(N_LABELS + 1) * N_LABELS)
+            .map(|_| (rnd() % 401) as i32 - 200)
+            .collect();
+        let dense = Tagger {
+            bits,
+            weights,
+            trans,
+        };
+        let packed = PackedTagger::new(&dense);
+        let (mut a, mut b) = (Scratch::default(), Scratch::default());
+        for n in 0..40 {
+            let infos: Vec<TokInfo> = (0..n)
+                .map(|_| TokInfo {
+                    lower: rnd() % 50,
+                    exact: rnd() % 50,
+                    shape: rnd() % 8,
+                    prefix: [rnd() % 9, rnd() % 9, 0],
+                    suffix: [rnd() % 9, 0, rnd() % 9, 0],
+                    clusters: Clusters {
+                        row: (rnd() % 3) as u16,
+                        c64: (rnd() % 3) as u16,
+                        c256: (rnd() % 3) as u16,
+                        c1024: (rnd() % 3) as u16,
+                    },
+                    gaz: (rnd() % 16) as u32,
+                    flags: (rnd() % 64) as u8,
+                    len: (rnd() % 12) as u8,
+                })
+                .collect();
+            dense.tag(&infos, &mut a);
+            packed.tag(&infos, &mut b);
+            assert_eq!(a.scores, b.scores, "n={n}");
+            assert_eq!(a.labels, b.labels, "n={n}");
+        }
     }
 }
