@@ -1027,8 +1027,15 @@ fn label_rest(line: &str) -> Option<&str> {
 /// "March 3, 2024 By Jane Doe": a byline after a short date or label on the same line.
 fn mid_line_by(line: &str) -> Option<&str> {
     // "This post was written by Jane Doe, …" in an author box.
-    if let Some(i) = line.to_lowercase().find("written by ") {
-        let rest = line.get(i + "written by ".len()..)?.trim_start();
+    // The label is ASCII, so a byte-window compare finds it without lower-casing (and so
+    // without allocating for) every line of the page.
+    const WRITTEN_BY: &[u8] = b"written by ";
+    if let Some(i) = line
+        .as_bytes()
+        .windows(WRITTEN_BY.len())
+        .position(|w| w.eq_ignore_ascii_case(WRITTEN_BY))
+    {
+        let rest = line.get(i + WRITTEN_BY.len()..)?.trim_start();
         return rest.starts_with(char::is_uppercase).then_some(rest);
     }
     let i = line.find(" By ")?;
