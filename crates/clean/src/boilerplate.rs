@@ -393,22 +393,24 @@ const CLASSIFY_SINGLES: &[&str] = &[
     "updated",
 ];
 
+/// The word lists `classify_words` tests class words against.
+const CLASSIFY_LISTS: [&[&str]; 7] = [
+    POSITIVE_WORDS,
+    POSITIVE_PARTS,
+    STRONG_NEGATIVE_PARTS,
+    VERY_NEGATIVE_PARTS,
+    STATE_PARTS,
+    EXCERPT_OF,
+    CLASSIFY_SINGLES,
+];
+
 /// Every substring `classify_words` looks for, in one automaton: a class word is tested for
 /// some hundred substrings, and one overlapping pass over the word finds them all at once
 /// (separate `contains` calls were a tenth of the stage's time).
 static CLASSIFY_MATCHER: std::sync::LazyLock<
     Option<(aho_corasick::AhoCorasick, Vec<&'static str>)>,
 > = std::sync::LazyLock::new(|| {
-    let mut all: Vec<&'static str> = [
-        POSITIVE_WORDS,
-        POSITIVE_PARTS,
-        STRONG_NEGATIVE_PARTS,
-        VERY_NEGATIVE_PARTS,
-        STATE_PARTS,
-        EXCERPT_OF,
-        CLASSIFY_SINGLES,
-    ]
-    .concat();
+    let mut all: Vec<&'static str> = CLASSIFY_LISTS.concat();
     all.sort_unstable();
     all.dedup();
     let ac = aho_corasick::AhoCorasick::new(&all).ok()?;
@@ -888,18 +890,9 @@ mod tests {
             "x",
             "",
         ];
-        let lists: [&[&str]; 7] = [
-            POSITIVE_WORDS,
-            POSITIVE_PARTS,
-            STRONG_NEGATIVE_PARTS,
-            VERY_NEGATIVE_PARTS,
-            STATE_PARTS,
-            EXCERPT_OF,
-            CLASSIFY_SINGLES,
-        ];
         for t in words {
             let found = Found::of(t);
-            for w in lists.iter().flat_map(|l| l.iter()) {
+            for w in CLASSIFY_LISTS.iter().flat_map(|l| l.iter()) {
                 assert_eq!(found.has(w, t), t.contains(w), "{w:?} in {t:?}");
             }
         }
