@@ -687,59 +687,12 @@ pub mod io {
 mod tests {
     use super::*;
 
-    /// The full-table Viterbi that `viterbi_i32` replaced, kept as the reference.
+    /// The full-table Viterbi that `viterbi_i32` replaced: the trainer's, which scans every
+    /// label pair (integer scores are exact in `f64` at these sizes, and ties break alike).
     fn viterbi_reference(scores: &[i32], trans: &[i32], n: usize) -> Vec<u8> {
+        let f = |v: &[i32]| v.iter().map(|&x| f64::from(x)).collect::<Vec<f64>>();
         let mut out = Vec::new();
-        if n == 0 {
-            return out;
-        }
-        let mut back = vec![0u8; n * N_LABELS];
-        let mut prev = [NEG; N_LABELS];
-        let mut cur = [NEG; N_LABELS];
-        for (l, p) in prev.iter_mut().enumerate() {
-            if allowed(None, l) {
-                *p = scores[l] as i64 + trans[N_LABELS * N_LABELS + l] as i64;
-            }
-        }
-        for i in 1..n {
-            for (l, c) in cur.iter_mut().enumerate() {
-                let mut best = NEG;
-                let mut arg = 0u8;
-                for (p, &pv) in prev.iter().enumerate() {
-                    if pv == NEG || !allowed(Some(p), l) {
-                        continue;
-                    }
-                    let v = pv + trans[p * N_LABELS + l] as i64;
-                    if v > best {
-                        best = v;
-                        arg = p as u8;
-                    }
-                }
-                *c = if best == NEG {
-                    NEG
-                } else {
-                    best + scores[i * N_LABELS + l] as i64
-                };
-                back[i * N_LABELS + l] = arg;
-            }
-            prev = cur;
-        }
-        let mut best = NEG;
-        let mut arg = 0usize;
-        for (l, &v) in prev.iter().enumerate() {
-            if v != NEG && allowed_end(l) && v > best {
-                best = v;
-                arg = l;
-            }
-        }
-        out.resize(n, 0);
-        let mut l = arg;
-        for i in (0..n).rev() {
-            out[i] = l as u8;
-            if i > 0 {
-                l = back[i * N_LABELS + l] as usize;
-            }
-        }
+        crate::train::viterbi_f64(&f(scores), &f(trans), n, &mut out);
         out
     }
 

@@ -260,7 +260,7 @@ pub fn sentence_buckets(s: &Sentence, lex: &Lexicon, bits: u32) -> (Vec<u32>, Ve
     (flat, ends)
 }
 
-fn viterbi_f64(scores: &[f64], trans: &[f64], n: usize, out: &mut Vec<u8>) {
+pub(crate) fn viterbi_f64(scores: &[f64], trans: &[f64], n: usize, out: &mut Vec<u8>) {
     out.clear();
     if n == 0 {
         return;
