@@ -193,13 +193,21 @@ fn written_at(page: &[u8], i: usize, ok: &impl Fn(&Parsed) -> bool) -> Option<Pa
     if !matches!(page.get(i..i + 2), Some(b"19" | b"20")) {
         return None;
     }
+    let (_, start) = text_before(page, i);
+    dated_words(page.get(start..i + 4).unwrap_or_default(), ok)
+}
+
+/// Where the 40 bytes before `i` begin, and where the text run ending at `i` starts in them
+/// (after the last `>`): the words a date's year is read with.
+fn text_before(page: &[u8], i: usize) -> (usize, usize) {
     let from = i.saturating_sub(40);
-    let before = page.get(from..i).unwrap_or_default();
-    let start = before
+    let start = page
+        .get(from..i)
+        .unwrap_or_default()
         .iter()
         .rposition(|c| *c == b'>')
         .map_or(from, |k| from + k + 1);
-    dated_words(page.get(start..i + 4).unwrap_or_default(), ok)
+    (from, start)
 }
 
 /// The first plausible dated reading of `window` starting at one of its words (the window
@@ -235,12 +243,8 @@ fn first_written(page: &[u8], ok: &impl Fn(&Parsed) -> bool) -> Option<Parsed> {
             continue;
         }
         tried += 1;
-        let from = i.saturating_sub(40);
+        let (from, start) = text_before(page, i);
         let before = page.get(from..i).unwrap_or_default();
-        let start = before
-            .iter()
-            .rposition(|c| *c == b'>')
-            .map_or(from, |k| from + k + 1);
         let inside_tag = before.iter().rposition(|c| *c == b'<').map(|k| from + k) >= Some(start);
         if !inside_tag {
             let found = dated_words(page.get(start..i + 4).unwrap_or_default(), ok);
