@@ -138,11 +138,76 @@ pub(crate) fn choose(
     // A personal site named after its owner ("Jane Doe" at janedoe.com) that credits nobody
     // else on the page: the owner wrote it. The address must carry the name too, so that a
     // business named like a person ("Penn State DuBois") is not taken for one.
-    if let Some(s) = site.filter(|s| personal_name(s) && host_spells(host, s)) {
-        out.names = vec![normalise_inline(s)];
-        out.source = Some("site-name");
+    if let Some((name, source)) = owner_name(doc, site, host) {
+        out.names = vec![name];
+        out.source = Some(source);
     }
     out
+}
+
+/// The owner of a personal site, from the site's name or the part of `<title>` that names the
+/// site ("Post title | Jane Doe"): a person's name that the address spells, wholly
+/// (janedoe.com) or in part (jane.example.dev, doe.dev).
+fn owner_name(doc: &Doc, site: Option<&str>, host: Option<&str>) -> Option<(String, Provenance)> {
+    let host = host?;
+    let mut cands: Vec<(&str, Provenance)> = Vec::new();
+    if let Some(s) = site {
+        cands.push((s, "site-name"));
+    }
+    if let Some(t) = doc.meta.title.as_deref() {
+        for sep in [" | ", " - ", " – ", " — ", " · "] {
+            if let Some((head, tail)) = t.rsplit_once(sep) {
+                cands.push((tail, "html:title"));
+                cands.push((head, "html:title"));
+            }
+        }
+    }
+    cands.into_iter().find_map(|(c, source)| {
+        let c = normalise_inline(c);
+        owns_host(&c, host).then_some((c, source))
+    })
+}
+
+/// Whether `name` is a person's name that `host` spells: every word of it (janedoe.com), its
+/// known given name as the whole domain (jane.dev), or, on a blogging platform, its given or
+/// whole name as the user's subdomain (jane.bearblog.dev). A brand may share a word with its
+/// address ("Thomson Reuters" at reuters.com, "Menlo Coaching" at menlocoaching.com), so one
+/// shared word is not enough.
+fn owns_host(name: &str, host: &str) -> bool {
+    if !name_shaped(name) {
+        return false;
+    }
+    let known = personal_name(name);
+    if known && host_spells(Some(host), name) {
+        return true;
+    }
+    let host = host.trim_start_matches("www.").to_ascii_lowercase();
+    let words: Vec<String> = name.split_whitespace().map(fold_key).collect();
+    let Some(given) = words.first().filter(|g| g.chars().count() >= 4) else {
+        return false;
+    };
+    let mut labels = host.split('.');
+    let first = labels.next().unwrap_or("");
+    let rest: Vec<&str> = labels.collect();
+    if known && rest.len() == 1 && first == given.as_str() {
+        return true;
+    }
+    const PLATFORMS: &[&str] = &[
+        "bearblog.dev",
+        "blogspot.com",
+        "github.io",
+        "gitlab.io",
+        "ghost.io",
+        "hashnode.dev",
+        "medium.com",
+        "micro.blog",
+        "substack.com",
+        "svbtle.com",
+        "tumblr.com",
+        "wordpress.com",
+    ];
+    let platform = rest.join(".");
+    PLATFORMS.contains(&platform.as_str()) && (first == given.as_str() || first == words.concat())
 }
 
 /// A CMS account shown by its given name alone ("Jane" in the author meta tag) or by a user
@@ -205,14 +270,18 @@ fn lone_author(doc: &Doc, site: Option<&str>) -> Option<String> {
             continue;
         }
         let t = f.text.trim();
+        let t = after_leading_date(t).unwrap_or(t);
         if t.is_empty() || t.chars().count() > 100 {
             continue;
         }
-        let raw = match label_rest(t) {
+        let raw = match label_rest(t).or_else(|| mid_line_by(t)) {
             Some(rest) => cut_name(rest),
+            None if starts_with_label(t) => continue,
             None => cut_name(t),
         };
-        raws.push(raw.to_string());
+        if names_linked_page(f, raw) {
+            raws.push(raw.to_string());
+        }
     }
     // Labelled lines ("Written by" / "Jane Doe") anywhere on the page; unlabelled "name |
     // date" lines are read near the headline only.
@@ -411,6 +480,15 @@ const BUSINESS_WORDS: &[&str] = &[
 /// given name, none a business word, written as a name ("Jane Doe", or all lower case as some
 /// CMS account names are).
 pub(crate) fn personal_name(s: &str) -> bool {
+    name_shaped(s)
+        && s.split_whitespace()
+            .next()
+            .is_some_and(is_first_name)
+}
+
+/// Whether a string is written as one person's full name, whether or not its given name is a
+/// known one: two or three words, none a business word, capitalised or all lower case.
+fn name_shaped(s: &str) -> bool {
     let s = s.trim();
     let words: Vec<&str> = s.split_whitespace().collect();
     if !(2..=3).contains(&words.len()) {
@@ -426,7 +504,6 @@ pub(crate) fn personal_name(s: &str) -> bool {
     let lower = words.iter().all(|w| !w.chars().any(char::is_uppercase));
     words.iter().all(wordish)
         && (capitalised || lower)
-        && words.first().is_some_and(|w| is_first_name(w))
         && !words
             .iter()
             .skip(1)
@@ -642,6 +719,9 @@ fn visible(
 /// How close together bylines must be to make a list of teasers.
 const TEASER_GAP: usize = 400;
 
+/// How much text (labels, separators, a job title) may sit between the names of one credit.
+const CREDIT_GAP: usize = 40;
+
 /// Drops the bylines of story lists: three or more different bylines one after another, each
 /// within a few lines of the last ("Most read", "More from", a strip of related stories under
 /// the headline). An article's own byline stands alone. The lines are dropped by place, so that
@@ -673,14 +753,28 @@ fn drop_teaser_runs(cands: &mut Vec<Candidate>, site: Option<&str>) {
                 .unwrap_or_default()
         })
         .collect();
-    let mut at: Vec<(usize, String)> = cands
+    let mut at: Vec<(usize, String, usize)> = cands
         .iter()
         .zip(&keys)
-        .map(|(c, k)| (c.pos, k.clone()))
-        .filter(|(_, k)| !k.is_empty())
+        .map(|(c, k)| (c.pos, k.clone(), c.raw.len()))
+        .filter(|(_, k, _)| !k.is_empty())
         .collect();
     at.sort();
     at.dedup();
+    // Names one right after another ("Written by: Jane Doe, Bob Roe; edited by Cy Tan", a
+    // contributors line under the byline) are one credit listing several people, not the
+    // bylines of several stories: such a cluster counts once, under its first name.
+    let mut places: Vec<(usize, String)> = Vec::with_capacity(at.len());
+    let mut cluster_key = String::new();
+    let mut reach = 0usize;
+    for (pos, key, len) in &at {
+        if places.is_empty() || *pos > reach {
+            cluster_key = key.clone();
+        }
+        places.push((*pos, cluster_key.clone()));
+        reach = reach.max(pos + len + CREDIT_GAP);
+    }
+    let at = places;
     let mut teasers: Vec<usize> = Vec::new();
     let mut start = 0;
     for i in 1..=at.len() {
@@ -781,15 +875,21 @@ fn author_element(
         return None;
     }
     let t = undoubled(f.text.trim());
+    let t = after_leading_date(t).unwrap_or(t);
     // Names start with a capital (lower-case strings in author boxes are labels).
     if t.is_empty() || t.chars().count() > 100 || t.starts_with(char::is_lowercase) {
         return None;
     }
-    let raw = match label_rest(t) {
+    let raw = match label_rest(t).or_else(|| mid_line_by(t)) {
         Some(rest) if !rest.is_empty() => cut_name(rest).to_string(),
         Some(_) => return None,
+        // "Posted by the editors": a label with no name after it.
+        None if starts_with_label(t) => return None,
         None => cut_name(t).to_string(),
     };
+    if !names_linked_page(f, &raw) {
+        return None;
+    }
     let whole = raw == t;
     let pos = e.text_start as usize;
     let rank = match rank_at(pos) {
@@ -865,6 +965,10 @@ fn scan_lines(
             continue;
         }
         if let Some(at) = pending.take() {
+            // A name starts with a capital ("Eingestellt von" / "der Redaktion" is none).
+            if l.starts_with(char::is_lowercase) {
+                continue;
+            }
             // The name in the element after a lone label ("Written by" / "Jane Doe"), or the
             // start of the bio after "About the author" ("Jane Doe is a reporter…").
             let l = [" is ", " has ", " was ", " writes "]
@@ -982,25 +1086,81 @@ fn name_beside_date(line: &str) -> Option<&str> {
     })
 }
 
+/// Whether an author element found as a link to a person's page (its `attr` is the name in
+/// the address) shows that person's name: "Jane Doe" for `/authors/jane-doe`, not "More
+/// posts" or "Jane".
+fn names_linked_page(f: &Found, name: &str) -> bool {
+    f.attr.is_empty() || fold_key(name) == f.attr
+}
+
+/// The rest of a short text that starts with a date run into the name ("Dec 17, 2025Jane
+/// Doe", "July 2, 2025 · Jane Doe"): date and name in two inline elements read as one.
+fn after_leading_date(t: &str) -> Option<&str> {
+    let first = t.split(|c: char| !c.is_alphanumeric()).next()?;
+    let starts_dated = is_month(first.trim_end_matches('.'))
+        || (!first.is_empty() && first.chars().all(|c| c.is_ascii_digit()));
+    if !starts_dated {
+        return None;
+    }
+    // The date ends at its last digit among the first few words.
+    let end = t
+        .char_indices()
+        .take_while(|(i, _)| *i < 24)
+        .filter(|(_, c)| c.is_ascii_digit())
+        .last()
+        .map(|(i, _)| i + 1)?;
+    let date = t.get(..end)?;
+    if !crate::metadata::looks_like_date(date) {
+        return None;
+    }
+    let rest = t.get(end..)?.trim_start_matches(|c: char| {
+        c.is_whitespace() || matches!(c, '|' | '·' | '•' | '⋅' | ',' | '-' | '–' | '—')
+    });
+    rest.starts_with(char::is_uppercase).then_some(rest)
+}
+
+/// Byline labels, longest first where one starts another.
+const LABELS: &[&str] = &[
+    "written by",
+    "posted by",
+    "eingestellt von",
+    "geschrieben von",
+    "verfasst von",
+    "publié par",
+    "écrit par",
+    "escrito por",
+    "publicado por",
+    "scritto da",
+    "pubblicato da",
+    "authored by",
+    "words by",
+    "story by",
+    "reporting by",
+    "article by",
+    "text by",
+    "about the author",
+    "contributors:",
+    "contributor:",
+    "authors",
+    "author",
+    "by",
+];
+
+/// Whether a line starts with a byline label of two or more words ("Posted by", "Eingestellt
+/// von"), whatever follows it.
+fn starts_with_label(line: &str) -> bool {
+    LABELS.iter().filter(|l| l.contains(' ')).any(|l| {
+        line.get(..l.len())
+            .is_some_and(|h| h.eq_ignore_ascii_case(l))
+            && line
+                .get(l.len()..)
+                .is_some_and(|r| r.is_empty() || r.starts_with(' '))
+    })
+}
+
 /// The text after a byline label ("By", "Written by:", "Author:"), empty when the name is in
 /// the next element; `None` when the line has no label.
 fn label_rest(line: &str) -> Option<&str> {
-    const LABELS: &[&str] = &[
-        "written by",
-        "posted by",
-        "authored by",
-        "words by",
-        "story by",
-        "reporting by",
-        "article by",
-        "text by",
-        "about the author",
-        "contributors:",
-        "contributor:",
-        "authors",
-        "author",
-        "by",
-    ];
     for label in LABELS {
         let Some(head) = line.get(..label.len()) else {
             continue;
@@ -1080,6 +1240,15 @@ fn cut_name(s: &str) -> &str {
     }
     if let Some(i) = s.find(|c: char| c.is_ascii_digit()) {
         end = end.min(i);
+    }
+    // "Jane Doe, Head of Marketing and Community Development": a job title after a comma,
+    // whose "and" does not join a second name.
+    for (i, _) in s.match_indices(", ") {
+        let next = s.get(i + 2..).and_then(|r| r.split_whitespace().next());
+        if next.is_some_and(|w| ROLES.contains(&w)) {
+            end = end.min(i);
+            break;
+        }
     }
     let mut name = s
         .get(..end)
@@ -1331,7 +1500,23 @@ mod tests {
 
     #[test]
     fn names() {
+        assert_eq!(
+            after_leading_date("Dec 17, 2025Jane K. Doe"),
+            Some("Jane K. Doe")
+        );
+        assert_eq!(
+            after_leading_date("July 2, 2025 · Jane Doe"),
+            Some("Jane Doe")
+        );
+        assert_eq!(after_leading_date("Dec 17, 2025 · 5 min read"), None);
+        assert_eq!(after_leading_date("Jane Doe"), None);
+        assert_eq!(after_leading_date("2 Jane"), None);
         assert_eq!(cut_name("Jane Doe on March 3, 2024"), "Jane Doe");
+        assert_eq!(
+            cut_name("Jane Doe, Head of Marketing and Community Development"),
+            "Jane Doe"
+        );
+        assert_eq!(cut_name("Jane Doe, Bob Roe"), "Jane Doe, Bob Roe");
         assert_eq!(cut_name("Ziyi Xu, Dec 17, 2025"), "Ziyi Xu");
         assert_eq!(cut_name("Luke Kim December 3, 2025"), "Luke Kim");
         assert_eq!(cut_name("Jeffrey ZeldmanNovember 2"), "Jeffrey Zeldman");

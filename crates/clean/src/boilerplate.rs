@@ -268,6 +268,7 @@ fn classify_words(words: &str) -> AttrClass {
         ]
         .iter()
         .any(|p| t.starts_with(p))
+            && !(t.starts_with("post-") && has("author"))
             || STATE_PARTS.iter().any(|p| has(p))
         {
             continue;

@@ -607,13 +607,21 @@ fn open_element(
             }
         }
     }
-    if tag == Tag::A
-        && at.get("rel").is_some_and(|r| {
+    if tag == Tag::A {
+        if at.get("rel").is_some_and(|r| {
             r.split_ascii_whitespace()
                 .any(|r| r.eq_ignore_ascii_case("author"))
-        })
-    {
-        collect = Collect::Author;
+        }) {
+            collect = Collect::Author;
+        } else if collect == Collect::None {
+            // A link to the author's page names the author whatever the box around it is
+            // called; the page's address is kept so that only a link whose text is the name
+            // in the address counts (not "More from Jane" or a photo).
+            if let Some(key) = at.get("href").and_then(author_link_key) {
+                collect = Collect::Author;
+                attr = key;
+            }
+        }
     }
     let mute = parent_mute || matches!(tag, Tag::Script | Tag::Style | Tag::Skip | Tag::Head);
     let mute = mute && tag != Tag::Title;
@@ -749,6 +757,83 @@ impl<'a> Attrs<'a> {
     fn get(&self, name: &str) -> Option<&'a str> {
         self.el.and_then(|e| e.attr(name))
     }
+}
+
+/// Address parts that lead to a person's page on news sites and blogs (`/authors/jane-doe`,
+/// `/profile/jane-doe`, `/our_people/jane-doe/`). Not "people": that is a news section as often
+/// ("/people/real-life").
+const AUTHOR_PAGES: &[&str] = &[
+    "author",
+    "authors",
+    "autor",
+    "autoren",
+    "auteur",
+    "auteurs",
+    "autore",
+    "by",
+    "byline",
+    "columnist",
+    "columnists",
+    "contributor",
+    "contributors",
+    "journalist",
+    "journalists",
+    "our_people",
+    "our-people",
+    "profile",
+    "profiles",
+    "reporter",
+    "reporters",
+    "reviewer",
+    "reviewers",
+    "staff",
+    "team",
+    "writer",
+    "writers",
+];
+
+/// The person an author-page address names, folded for comparison with a link's text
+/// (`/authors/jane-doe` and `/profiles/jane-doe-30942` give "janedoe", `?_author=Jane%20Doe`
+/// too); `None` for any other address.
+pub(crate) fn author_link_key(href: &str) -> Option<String> {
+    let h = href.trim();
+    if h.len() > 300 {
+        return None;
+    }
+    let h = h.split('#').next().unwrap_or("");
+    let (path, query) = h.split_once('?').unwrap_or((h, ""));
+    for param in query.split('&') {
+        let Some((k, v)) = param.split_once('=') else {
+            continue;
+        };
+        if k.trim_start_matches('_').eq_ignore_ascii_case("author") {
+            let key = crate::normalise::fold_key(&v.replace("%20", " "));
+            return (key.chars().count() >= 4).then_some(key);
+        }
+    }
+    // The path after the scheme and host.
+    let path = match path.find("//") {
+        Some(i) => path
+            .get(i + 2..)
+            .and_then(|r| r.find('/').and_then(|j| r.get(j..)))?,
+        None => path,
+    };
+    let mut segs = path.rsplit('/').filter(|s| !s.is_empty());
+    let slug = segs.next()?;
+    let kind = segs.next()?;
+    if !AUTHOR_PAGES.iter().any(|k| kind.eq_ignore_ascii_case(k)) {
+        return None;
+    }
+    let slug = slug.trim_end_matches(|c: char| c.is_ascii_digit() || c == '-' || c == '_');
+    // On author pages proper a one-word address is a user name ("/author/jdoe"); under
+    // "people", "team" or "profile" it is as often a group ("/people/alumni").
+    let author_proper = kind.to_ascii_lowercase().starts_with("aut")
+        || kind.to_ascii_lowercase().starts_with("writer");
+    if !author_proper && !slug.contains(['-', '_', '.', '+']) {
+        return None;
+    }
+    let key = crate::normalise::fold_key(slug);
+    (key.chars().count() >= 4 && !key.chars().any(|c| c.is_ascii_digit())).then_some(key)
 }
 
 /// The number in React's ids for streamed Suspense segments (`S:1c`) and their placeholders
@@ -1050,4 +1135,35 @@ pub(crate) fn in_furniture(doc: &Doc, elem: u32, scope: u32) -> bool {
         n += 1;
     }
     false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::author_link_key;
+
+    #[test]
+    fn author_page_addresses() {
+        let key = |h: &str| author_link_key(h);
+        assert_eq!(key("/authors/jane-doe").as_deref(), Some("janedoe"));
+        assert_eq!(
+            key("https://example.com/blog/author/jane-doe/").as_deref(),
+            Some("janedoe")
+        );
+        assert_eq!(
+            key("https://example.org/profiles/jane-q-doe-309429").as_deref(),
+            Some("janeqdoe")
+        );
+        assert_eq!(
+            key("/library/?_author=Jane%20Doe").as_deref(),
+            Some("janedoe")
+        );
+        assert_eq!(key("/author/jdoe").as_deref(), Some("jdoe"));
+        // One word under "team" or "profile" is a group or a page, not a person.
+        assert_eq!(key("/team/alumni"), None);
+        assert_eq!(key("/team/jane-doe").as_deref(), Some("janedoe"));
+        assert_eq!(key("/people/real-life"), None);
+        assert_eq!(key("/news/jane-doe"), None);
+        assert_eq!(key("/author/"), None);
+        assert_eq!(key("https://example.com/"), None);
+    }
 }

@@ -191,5 +191,11 @@ fn sniff(bytes: &[u8]) -> ContentKind {
 pub fn debug_candidates(html_text: &str) -> String {
     let parsed = scraper::Html::parse_document(html_text);
     let doc = dom::walk(&parsed);
-    extract::debug_candidates(&doc)
+    let mut out = extract::debug_candidates(&doc);
+    for (kind, list) in [("author", &doc.meta.authors), ("byline", &doc.meta.bylines)] {
+        for f in list.iter() {
+            out.push_str(&format!("  {kind}#{} [{}] {:?}\n", f.elem, f.hint, f.text));
+        }
+    }
+    out
 }
