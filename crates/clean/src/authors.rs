@@ -80,7 +80,7 @@ pub(crate) fn choose(
             weak = Some(std::mem::take(&mut out.names));
         } else {
             out.source = Some("json-ld");
-            complete_given_name(&mut out, doc, scope, title, site);
+            complete_given_name(&mut out, doc, scope, title, site, host);
             return out;
         }
     }
@@ -98,7 +98,7 @@ pub(crate) fn choose(
         out.names = people(&vals, site, false, &mut out.agencies);
         if !out.names.is_empty() {
             out.source = Some(source);
-            complete_given_name(&mut out, doc, scope, title, site);
+            complete_given_name(&mut out, doc, scope, title, site, host);
             return out;
         }
     }
@@ -115,7 +115,7 @@ pub(crate) fn choose(
             out.names = people(&[v.to_string()], site, false, &mut out.agencies);
             if !out.names.is_empty() {
                 out.source = Some("meta:twitter:data");
-                complete_given_name(&mut out, doc, scope, title, site);
+                complete_given_name(&mut out, doc, scope, title, site, host);
                 return out;
             }
         }
@@ -160,6 +160,14 @@ fn owner_name(doc: &Doc, site: Option<&str>, host: Option<&str>) -> Option<(Stri
                 cands.push((tail, "html:title"));
                 cands.push((head, "html:title"));
             }
+        }
+        // "Post title (Jane Doe)".
+        if let Some(inner) = t
+            .trim_end()
+            .strip_suffix(')')
+            .and_then(|r| r.rsplit_once('(').map(|(_, inner)| inner))
+        {
+            cands.push((inner, "html:title"));
         }
     }
     cands.into_iter().find_map(|(c, source)| {
@@ -219,10 +227,28 @@ fn complete_given_name(
     scope: u32,
     title: Option<&str>,
     site: Option<&str>,
+    host: Option<&str>,
 ) {
     let [given] = out.names.as_slice() else {
         return;
     };
+    // "Brett" at brettlarkin.com, whose site is "Brett Larkin Yoga": the owner's full name.
+    if let Some(words) = site.map(|s| s.split_whitespace().collect::<Vec<_>>()) {
+        let full = (2..=3)
+            .filter_map(|n| words.get(..n))
+            .map(|w| w.join(" "))
+            .find(|n| {
+                n.split_whitespace()
+                    .next()
+                    .is_some_and(|f| f.eq_ignore_ascii_case(given))
+                    && personal_name(n)
+                    && host_spells(host, n)
+            });
+        if let Some(full) = full {
+            out.names = vec![full];
+            return;
+        }
+    }
     if given.contains(char::is_whitespace) {
         return;
     }
@@ -279,7 +305,7 @@ fn lone_author(doc: &Doc, site: Option<&str>) -> Option<String> {
             None if starts_with_label(t) => continue,
             None => cut_name(t),
         };
-        if names_linked_page(f, raw) {
+        if names_linked_page(f, raw) && (!weak_author(f) || personal_name(raw)) {
             raws.push(raw.to_string());
         }
     }
@@ -480,10 +506,7 @@ const BUSINESS_WORDS: &[&str] = &[
 /// given name, none a business word, written as a name ("Jane Doe", or all lower case as some
 /// CMS account names are).
 pub(crate) fn personal_name(s: &str) -> bool {
-    name_shaped(s)
-        && s.split_whitespace()
-            .next()
-            .is_some_and(is_first_name)
+    name_shaped(s) && s.split_whitespace().next().is_some_and(is_first_name)
 }
 
 /// Whether a string is written as one person's full name, whether or not its given name is a
@@ -665,6 +688,13 @@ fn visible(
             t.saturating_add(1000),
             &|p| Some(p.saturating_sub(s)),
             20_000,
+            &mut cands,
+        );
+        bio_lines(
+            text,
+            t.saturating_sub(SCOPE_TAIL).max(s),
+            t.saturating_add(1000),
+            s,
             &mut cands,
         );
     } else {
@@ -876,6 +906,11 @@ fn author_element(
     }
     let t = undoubled(f.text.trim());
     let t = after_leading_date(t).unwrap_or(t);
+    // "About Jane Doe": the heading of an author box.
+    let t = ["About ", "Über ", "À propos de ", "Sobre "]
+        .iter()
+        .find_map(|p| t.strip_prefix(p))
+        .unwrap_or(t);
     // Names start with a capital (lower-case strings in author boxes are labels).
     if t.is_empty() || t.chars().count() > 100 || t.starts_with(char::is_lowercase) {
         return None;
@@ -890,7 +925,7 @@ fn author_element(
     if !names_linked_page(f, &raw) {
         return None;
     }
-    let whole = raw == t;
+    let whole = raw == t && !weak_author(f);
     let pos = e.text_start as usize;
     let rank = match rank_at(pos) {
         Some(r) => r,
@@ -898,6 +933,12 @@ fn author_element(
         None if !crate::dom::in_furniture(doc, f.elem, scope) => 18_000,
         None => return None,
     };
+    // Beside the headline a name shaped like one will do (the given-name list is English);
+    // elsewhere an icon or a box's first line must give a known given name.
+    let near = rank <= NAME_DATE_REACH && name_shaped(&raw);
+    if weak_author(f) && !near && !personal_name(&raw) {
+        return None;
+    }
     Some(Candidate {
         rank,
         pos,
@@ -938,6 +979,54 @@ fn in_menu(doc: &Doc, elem: u32) -> bool {
         n += 1;
     }
     false
+}
+
+/// The author's bio at the foot of a post, unlabelled: a line that starts "Jane Doe is a
+/// freelance writer…". Only the writing trades count, so that the subject of a profile ("Jane
+/// Doe is a singer") is not taken for its author.
+fn bio_lines(text: &str, lo: usize, hi: usize, scope_start: usize, out: &mut Vec<Candidate>) {
+    const TRADES: &[&str] = &[
+        "writer",
+        "journalist",
+        "editor",
+        "reporter",
+        "author",
+        "contributor",
+        "columnist",
+        "correspondent",
+        "blogger",
+        "copywriter",
+        "freelance",
+    ];
+    let hi = floor_boundary(text, hi.min(text.len()));
+    let lo = floor_boundary(text, lo.min(hi));
+    let Some(slice) = text.get(lo..hi) else {
+        return;
+    };
+    let mut pos = lo;
+    for line in slice.split('\n') {
+        let here = pos;
+        pos += line.len() + 1;
+        let l = line.trim();
+        let Some(i) = [" is a ", " is an ", " is the "]
+            .iter()
+            .filter_map(|p| l.get(..l.len().min(60)).and_then(|h| h.find(p)))
+            .min()
+        else {
+            continue;
+        };
+        let (name, rest) = (l.get(..i).unwrap_or(""), l.get(i..).unwrap_or(""));
+        let rest: String = rest.chars().take(60).collect::<String>().to_lowercase();
+        if personal_name(name) && TRADES.iter().any(|t| rest.contains(t)) {
+            out.push(Candidate {
+                rank: 25_000 + here.saturating_sub(scope_start),
+                pos: here,
+                raw: name.to_string(),
+                source: "html:author",
+                whole: false,
+            });
+        }
+    }
 }
 
 /// Reads the lines of `text[lo..hi]` for labelled bylines.
@@ -1086,6 +1175,10 @@ fn name_beside_date(line: &str) -> Option<&str> {
     })
 }
 
+fn weak_author(f: &Found) -> bool {
+    f.hint.contains(crate::dom::WEAK_AUTHOR)
+}
+
 /// Whether an author element found as a link to a person's page (its `attr` is the name in
 /// the address) shows that person's name: "Jane Doe" for `/authors/jane-doe`, not "More
 /// posts" or "Jane".
@@ -1197,6 +1290,28 @@ fn mid_line_by(line: &str) -> Option<&str> {
     {
         let rest = line.get(i + WRITTEN_BY.len()..)?.trim_start();
         return rest.starts_with(char::is_uppercase).then_some(rest);
+    }
+    // "View all posts by Jane Doe": the link to the author's archive in an author box.
+    for label in [
+        "posts by ",
+        "articles by ",
+        "stories by ",
+        "Posts by ",
+        "Articles by ",
+        "Stories by ",
+    ] {
+        if let Some(i) = line.find(label) {
+            let head = line.get(..i).unwrap_or("").trim();
+            let rest = line.get(i + label.len()..).unwrap_or("").trim_start();
+            if [
+                "", "All", "all", "View all", "More", "See all", "Read all", "View All",
+            ]
+            .contains(&head)
+                && rest.starts_with(char::is_uppercase)
+            {
+                return Some(rest);
+            }
+        }
     }
     let i = line.find(" By ")?;
     let head = line.get(..i)?;
@@ -1369,6 +1484,17 @@ fn name_like(s: &str) -> bool {
     if s.contains(['!', '?', '"', '“', '”', '»', '«', '#']) {
         return false;
     }
+    // "Jane Marie Doe. See": a sentence ends inside it (initials and titles aside).
+    const SHORT_FORMS: &[&str] = &[
+        "Mrs.", "Mme.", "Sen.", "Rep.", "Gov.", "Rev.", "Gen.", "Col.", "Capt.", "Prof.", "Sgt.",
+    ];
+    if words.iter().rev().skip(1).any(|w| {
+        w.ends_with('.')
+            && w.chars().filter(|c| c.is_alphabetic()).count() >= 3
+            && !SHORT_FORMS.contains(w)
+    }) {
+        return false;
+    }
     // "ChecklistsJust EngagedWedding": menu entries run together, not a name.
     if words.iter().any(|w| {
         let mut run = 0;
@@ -1400,6 +1526,9 @@ mod tests {
         assert_eq!(label_rest("Byline"), None);
         assert_eq!(mid_line_by("March 3, 2024 By Jane Doe"), Some("Jane Doe"));
         assert_eq!(mid_line_by("Stand By Me"), None);
+        assert_eq!(mid_line_by("View all posts by Jane Doe"), Some("Jane Doe"));
+        assert_eq!(mid_line_by("All articles by Jane Doe"), Some("Jane Doe"));
+        assert_eq!(mid_line_by("Popular posts by Category"), None);
         assert_eq!(label_rest("ByJane Doe"), Some("Jane Doe"));
         assert_eq!(label_rest("Byron Doe"), None);
         assert_eq!(label_rest("Contributors: Jane Doe"), Some("Jane Doe"));
@@ -1525,6 +1654,9 @@ mod tests {
         assert_eq!(cut_name("Cara Dumaplin RN"), "Cara Dumaplin");
         assert_eq!(cut_name("Ann IndustrySelect"), "Ann IndustrySelect");
         assert!(name_like("Marna van der Merwe"));
+        assert!(name_like("Jane K. Doe Jr."));
+        assert!(!name_like("Jane Marie Doe. See"));
+        assert!(name_like("Prof. Jane Doe"));
         assert!(!name_like("the best tools"));
         assert!(is_credential("MD"));
         assert!(is_credential("E-RYT 200"));

@@ -623,6 +623,14 @@ fn open_element(
             }
         }
     }
+    // A person icon or an avatar picture before a short text ("<i class=bi-person></i> Jane
+    // Doe", "<img class=avatar> Jane Doe in Business"): the text beside it is a name.
+    if matches!(tag, Tag::Inline | Tag::Skip | Tag::Img) && person_marker(class) {
+        if let Some(p) = stack.last_mut().filter(|p| p.collect == Collect::None) {
+            p.collect = Collect::Author;
+            p.hint = WEAK_AUTHOR.to_string();
+        }
+    }
     let mute = parent_mute || matches!(tag, Tag::Script | Tag::Style | Tag::Skip | Tag::Head);
     let mute = mute && tag != Tag::Title;
     if tag.is_block() {
@@ -759,6 +767,31 @@ impl<'a> Attrs<'a> {
     }
 }
 
+/// Marks (in [`Found::hint`]) an author element known only by a person icon or avatar beside
+/// it, or read from the first line of a long author box: account menus and box headings look
+/// the same, so only a person's full name is taken from it.
+pub(crate) const WEAK_AUTHOR: &str = " weak-author";
+
+/// Whether class words name a person icon of an icon font (`bi-person`, `fa-user`,
+/// `icon-author`) or an avatar picture.
+fn person_marker(class: &str) -> bool {
+    class.split_ascii_whitespace().any(|w| {
+        if w.eq_ignore_ascii_case("avatar") {
+            return true;
+        }
+        let w = w.to_ascii_lowercase();
+        let Some((set, name)) = w.split_once('-') else {
+            return false;
+        };
+        matches!(
+            set,
+            "bi" | "fa" | "icon" | "ti" | "feather" | "glyphicon" | "mdi" | "ion"
+        ) && ["user", "person", "author"]
+            .iter()
+            .any(|p| name == *p || name.starts_with(&format!("{p}-")))
+    })
+}
+
 /// Address parts that lead to a person's page on news sites and blogs (`/authors/jane-doe`,
 /// `/profile/jane-doe`, `/our_people/jane-doe/`). Not "people": that is a news section as often
 /// ("/people/real-life").
@@ -871,7 +904,20 @@ fn close_element(doc: &mut Doc, stack: &mut Vec<Frame>) {
 
     // Short texts for metadata, whatever the pruning (bylines often sit in pruned headers).
     if frame.collect != Collect::None {
-        let raw = doc.text.get(text_range.0..text_range.1).unwrap_or("");
+        let mut raw = doc.text.get(text_range.0..text_range.1).unwrap_or("");
+        let mut hint = frame.hint;
+        // An author box that runs on into the bio: its first line may be the name.
+        if frame.collect == Collect::Author && raw.len() > MAX_SHORT_TEXT {
+            if let Some(first) = raw
+                .split('\n')
+                .map(str::trim)
+                .find(|l| !l.is_empty())
+                .filter(|l| l.len() < raw.trim().len())
+            {
+                raw = first;
+                hint.push_str(WEAK_AUTHOR);
+            }
+        }
         if raw.len() <= MAX_SHORT_TEXT * 4 {
             let text = crate::normalise::normalise_inline(raw);
             if text.chars().count() <= MAX_SHORT_TEXT || frame.collect == Collect::Caption {
@@ -879,7 +925,7 @@ fn close_element(doc: &mut Doc, stack: &mut Vec<Frame>) {
                     elem: idx,
                     text,
                     attr: frame.attr,
-                    hint: frame.hint,
+                    hint,
                 };
                 let list = match frame.collect {
                     Collect::Title => {
@@ -1165,5 +1211,16 @@ mod tests {
         assert_eq!(key("/news/jane-doe"), None);
         assert_eq!(key("/author/"), None);
         assert_eq!(key("https://example.com/"), None);
+    }
+
+    #[test]
+    fn person_markers() {
+        use super::person_marker;
+        assert!(person_marker("bi bi-person"));
+        assert!(person_marker("fa fa-user-circle"));
+        assert!(person_marker("avatar avatar-xs"));
+        assert!(!person_marker("fa fa-users-cog fa-username"));
+        assert!(!person_marker("user-menu"));
+        assert!(!person_marker("icon-userguide"));
     }
 }
