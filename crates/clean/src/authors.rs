@@ -125,8 +125,8 @@ pub(crate) fn choose(
         out.source = Some(source);
         return out;
     }
-    if let Some(name) = lone_author(doc, site) {
-        out.names = vec![name];
+    if let Some(names) = lone_author(doc, site) {
+        out.names = names;
         out.source = Some("html:author");
         return out;
     }
@@ -170,10 +170,43 @@ fn owner_name(doc: &Doc, site: Option<&str>, host: Option<&str>) -> Option<(Stri
             cands.push((inner, "html:title"));
         }
     }
+    if let Some(holder) = copyright_holder(&doc.text) {
+        cands.push((holder, "html:copyright"));
+    }
     cands.into_iter().find_map(|(c, source)| {
         let c = normalise_inline(c);
         owns_host(&c, host).then_some((c, source))
     })
+}
+
+/// The holder named in the page's copyright line ("© 2025 Jane Doe. All rights reserved."),
+/// read from the foot of the page. A holder is as often a company as a person: only
+/// [`owns_host`] decides.
+fn copyright_holder(text: &str) -> Option<&str> {
+    let from = floor_boundary(text, text.len().saturating_sub(3000));
+    let tail = text.get(from..)?;
+    let at = tail.rfind('©')?;
+    // Past the years ("2019–2025"), but not into a name that starts with a number.
+    let mut rest = tail.get(at + '©'.len_utf8()..)?;
+    loop {
+        rest = rest.trim_start_matches(|c: char| c.is_whitespace() || matches!(c, '-' | '–' | ','));
+        let year = rest.len() >= 4
+            && rest.bytes().take(4).all(|b| b.is_ascii_digit())
+            && !rest.as_bytes().get(4).is_some_and(u8::is_ascii_digit);
+        match rest.get(4..).filter(|_| year) {
+            Some(r) => rest = r,
+            None => break,
+        }
+    }
+    if rest.starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
+    let end = rest
+        .find(['.', '|', '·', '\n', ',', '('])
+        .unwrap_or(rest.len())
+        .min(rest.find(" All ").unwrap_or(rest.len()));
+    let holder = rest.get(..end)?.trim();
+    (!holder.is_empty() && holder.len() <= 60).then_some(holder)
 }
 
 /// Whether `name` is a person's name that `host` spells: every word of it (janedoe.com), its
@@ -285,12 +318,14 @@ fn topic_words(name: &str) -> bool {
     })
 }
 
-/// The one person that the page's author boxes and labelled lines name, wherever they are (an
-/// author box at the foot of a long post, past the lines read near the headline): only a full
-/// name with a known given name counts, and only when every one of them names the same person,
-/// so that the bylines of related posts and comments (which name several people) never pass.
-fn lone_author(doc: &Doc, site: Option<&str>) -> Option<String> {
-    let mut raws: Vec<String> = Vec::new();
+/// The people that the page's author boxes and labelled lines name, wherever they are (an
+/// author box at the foot of a long post, a metadata sidebar): only full names with a known
+/// given name count, and only when one credit (a name, or names listed one after another)
+/// holds every name the page gives, so that the bylines of related posts and comments (which
+/// name several people in several places) never pass.
+fn lone_author(doc: &Doc, site: Option<&str>) -> Option<Vec<String>> {
+    // (where, what) of every author element and labelled line.
+    let mut raws: Vec<(usize, String)> = Vec::new();
     for f in &doc.meta.authors {
         if is_bio_part(&f.hint) || in_menu(doc, f.elem) {
             continue;
@@ -306,7 +341,11 @@ fn lone_author(doc: &Doc, site: Option<&str>) -> Option<String> {
             None => cut_name(t),
         };
         if names_linked_page(f, raw) && (!weak_author(f) || personal_name(raw)) {
-            raws.push(raw.to_string());
+            let pos = doc
+                .elems
+                .get(f.elem as usize)
+                .map_or(0, |e| e.text_start as usize);
+            raws.push((pos, raw.to_string()));
         }
     }
     // Labelled lines ("Written by" / "Jane Doe") anywhere on the page; unlabelled "name |
@@ -314,23 +353,44 @@ fn lone_author(doc: &Doc, site: Option<&str>) -> Option<String> {
     let mut lines = Vec::new();
     let far = |_: usize| Some(NAME_DATE_REACH + 1);
     scan_lines(doc, &doc.text, 0, doc.text.len(), &far, 0, &mut lines);
-    raws.extend(lines.into_iter().map(|c| c.raw));
-    let mut found: Option<String> = None;
+    raws.extend(lines.into_iter().map(|c| (c.pos, c.raw)));
+    raws.sort_by_key(|(pos, _)| *pos);
+    // Names by place; names right after one another make one credit.
+    let mut clusters: Vec<Vec<String>> = Vec::new();
+    let mut reach = 0usize;
     let mut scratch = Vec::new();
-    for raw in &raws {
+    for (pos, raw) in &raws {
         for n in people(std::slice::from_ref(raw), site, false, &mut scratch) {
             if !personal_name(&n) || !name_like(&n) {
                 continue;
             }
-            match &found {
-                Some(x) if fold_key(x) != fold_key(&n) => return None,
-                Some(_) => {}
-                None => found = Some(n),
+            match clusters.last_mut() {
+                Some(c) if *pos <= reach => {
+                    if !c.iter().any(|x| fold_key(x) == fold_key(&n)) {
+                        c.push(n);
+                    }
+                }
+                _ => clusters.push(vec![n]),
             }
         }
+        reach = reach.max(pos + raw.len() + CREDIT_GAP);
     }
-    found
+    // One credit holds every name the page gives (a co-written post credited once, or its
+    // byline repeated in an author box): those are the authors. Names spread over several
+    // credits are the bylines of other posts or comments.
+    let all = clusters.iter().max_by_key(|c| c.len())?;
+    if all.len() > MAX_CREDIT {
+        return None;
+    }
+    let covered = clusters
+        .iter()
+        .flatten()
+        .all(|n| all.iter().any(|x| fold_key(x) == fold_key(n)));
+    covered.then(|| all.clone())
 }
+
+/// The most people one credit anywhere on the page may list to be taken as the authors.
+const MAX_CREDIT: usize = 4;
 
 /// Whether `name` is a single word that is not a known given name: in a visible author box
 /// that is a label or a word cut from a longer title ("Human" of "Human in the Loop"), not a
@@ -521,9 +581,12 @@ fn name_shaped(s: &str) -> bool {
         w.chars()
             .all(|c| c.is_alphabetic() || matches!(c, '-' | '\'' | '’' | '.'))
     };
-    let capitalised = words
-        .iter()
-        .all(|w| w.starts_with(char::is_uppercase) && w.chars().skip(1).any(char::is_lowercase));
+    // Initials ("Jane Q. Doe") count as capitalised words.
+    let capitalised = words.iter().all(|w| {
+        w.starts_with(char::is_uppercase)
+            && (w.chars().skip(1).any(char::is_lowercase)
+                || (w.chars().count() <= 2 && w.chars().nth(1).is_none_or(|c| c == '.')))
+    });
     let lower = words.iter().all(|w| !w.chars().any(char::is_uppercase));
     words.iter().all(wordish)
         && (capitalised || lower)
@@ -1554,6 +1617,24 @@ mod tests {
         assert!(personal_name("Jane Doe"));
         assert!(personal_name("jane doe"));
         assert!(personal_name("Mary Ann McNally"));
+        assert!(personal_name("Jane Q. Doe"));
+        assert_eq!(
+            copyright_holder("Post text.\n© 2025 Jane Doe. All rights reserved."),
+            Some("Jane Doe")
+        );
+        assert_eq!(
+            copyright_holder("Post text.\n© 2019–2025 Example Media | Privacy"),
+            Some("Example Media")
+        );
+        assert_eq!(copyright_holder("No line here."), None);
+        assert_eq!(copyright_holder("© 2024 98 Example Social"), None);
+        assert!(owns_host("Jane Doe", "janedoe.com"));
+        assert!(owns_host("Jane Doe", "jane.dev"));
+        assert!(owns_host("Owain Doe", "owain.bearblog.dev"));
+        assert!(!owns_host("Owain Doe", "owain.example.com"));
+        assert!(!owns_host("Thomson Reuters", "reuters.com"));
+        assert!(!owns_host("Menlo Coaching", "menlocoaching.com"));
+        assert!(!personal_name("Jane QQ Doe"));
         assert!(!personal_name("Jane"));
         assert!(!personal_name("Quiet Light"));
         assert!(!personal_name("Cleveland Clinic"));
