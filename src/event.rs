@@ -115,8 +115,17 @@ pub struct Event {
     pub agencies: Vec<String>,
     pub language: Option<String>,
     pub text: String,
+    /// RFC 3339 with the page's own offset, or `YYYY-MM-DD` when only the day is known or the
+    /// page gives a time without a zone (the contract's two forms: strict RFC 3339 readers
+    /// reject a zoneless time).
     pub published_at: Option<String>,
+    /// The page's wall-clock time when it gives one without a zone (`2018-09-11T08:00:00`),
+    /// so that the time is not lost; absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub published_local: Option<String>,
     pub modified_at: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub modified_local: Option<String>,
     pub entities: Vec<Entity>,
     pub temporal_expressions: Vec<Timex>,
     pub top_image: Option<String>,
@@ -135,6 +144,20 @@ impl Event {
         serde_json::to_vec(self)
             .map_err(|e| Rejection::new(Reason::Internal, format!("serialising event: {e}")))
     }
+}
+
+/// Splits a formatted date into the contract's value and the zoneless local time: an
+/// instant with an offset (`…Z`, `…+02:00`) or a day stays as it is; a time without a zone
+/// becomes its day, the full local time kept apart.
+pub fn split_local(value: String) -> (String, Option<String>) {
+    let Some((day, time)) = value.split_once('T') else {
+        return (value, None);
+    };
+    let zoned = time.ends_with('Z') || time.contains(['+', '-']);
+    if zoned {
+        return (value, None);
+    }
+    (day.to_string(), Some(value))
 }
 
 /// A stable id for an input without a caller id: the same page gives the same id on replay.
@@ -196,6 +219,28 @@ pub struct DeadLetterLine<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn zoneless_times_split_off() {
+        let s = |v: &str| split_local(v.to_string());
+        assert_eq!(
+            s("2018-09-11T08:00:00+08:00"),
+            ("2018-09-11T08:00:00+08:00".into(), None)
+        );
+        assert_eq!(
+            s("2018-09-11T08:00:00-05:00"),
+            ("2018-09-11T08:00:00-05:00".into(), None)
+        );
+        assert_eq!(
+            s("2018-09-11T08:00:00Z"),
+            ("2018-09-11T08:00:00Z".into(), None)
+        );
+        assert_eq!(s("2018-09-11"), ("2018-09-11".into(), None));
+        assert_eq!(
+            s("2018-09-11T08:00:00"),
+            ("2018-09-11".into(), Some("2018-09-11T08:00:00".into()))
+        );
+    }
 
     #[test]
     fn rejection_detail_is_one_bounded_line() {

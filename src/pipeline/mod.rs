@@ -194,6 +194,13 @@ impl Pipeline {
                 .and_then(host_of)
         });
 
+        let split = |d: Option<dates::PageDate>| match d.map(|d| crate::event::split_local(d.value))
+        {
+            Some((v, local)) => (Some(v), local),
+            None => (None, None),
+        };
+        let (published_at, published_local) = split(dated.published);
+        let (modified_at, modified_local) = split(dated.modified);
         let event = Event {
             schema: crate::event::SCHEMA,
             id,
@@ -206,8 +213,10 @@ impl Pipeline {
             agencies: cleaned.agencies,
             language,
             text: cleaned.text,
-            published_at: dated.published.map(|d| d.value),
-            modified_at: dated.modified.map(|d| d.value),
+            published_at,
+            published_local,
+            modified_at,
+            modified_local,
             entities: found,
             temporal_expressions: dated.timexes,
             top_image,
@@ -250,7 +259,9 @@ pub(crate) mod tests {
             language: None,
             text: String::new(),
             published_at: None,
+            published_local: None,
             modified_at: None,
+            modified_local: None,
             entities: vec![],
             temporal_expressions: vec![],
             top_image: None,
