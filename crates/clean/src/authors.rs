@@ -610,6 +610,8 @@ fn one_person(key: &str, v: &str) -> String {
             if !first.is_empty()
                 && !last.is_empty()
                 && !first.contains(',')
+                && !crate::metadata::company_like(first)
+                && !crate::metadata::company_like(last)
                 && !is_credential(first)
                 && last.split_whitespace().count() <= 3
             {
@@ -918,6 +920,10 @@ fn names_in(c: &Candidate, site: Option<&str>, agencies: &mut Vec<String>) -> Ve
 /// inside the word ("BeauHD", "JaneDoe42"), or lower case with digits or underscores
 /// ("jdoe_42"), and not the site's own name (brands are written "CamelCase" as often: the site
 /// that names itself so is not an author).
+pub(crate) fn user_name(w: &str, site: Option<&str>) -> bool {
+    handle_like(w, site)
+}
+
 fn handle_like(w: &str, site: Option<&str>) -> bool {
     let n = w.chars().count();
     if !(3..=30).contains(&n) || !w.chars().all(|c| c.is_alphanumeric() || c == '_') {
@@ -1281,6 +1287,10 @@ const LABELS: &[&str] = &[
     "posted by",
     "eingestellt von",
     "geschrieben von",
+    "erstellt von",
+    "artikel von",
+    "autorenseite von",
+    "recueilli par",
     "verfasst von",
     "publié par",
     "écrit par",
@@ -1411,6 +1421,12 @@ fn cut_name(s: &str) -> &str {
         " last ",
         " Last ",
         " on behalf",
+        // "Jane Doe All articles": the link to the author's archive run into the name.
+        " All articles",
+        " All posts",
+        " View all",
+        " More from",
+        " Alle Artikel",
     ] {
         if let Some(i) = s.find(pat) {
             end = end.min(i);
@@ -1658,6 +1674,25 @@ mod tests {
         assert!(!handle_like("ExampleSoft", Some("examplesoft.com")));
         assert!(!handle_like("WordPress", None));
         assert!(!handle_like("2024", None));
+        let split = |raw: &str| people(&[raw.to_string()], None, false, &mut Vec::new());
+        assert!(split("Example Verlag GmbH, Nürnberg, Germany").is_empty());
+        assert!(split("Jobs & Hire").is_empty());
+        assert_eq!(split("Linny and Peter"), vec!["Linny", "Peter"]);
+        assert_eq!(
+            split("Jane Doe, London, Bob Roe"),
+            vec!["Jane Doe", "Bob Roe"]
+        );
+        let mut agencies = Vec::new();
+        assert_eq!(
+            people(
+                &["Jane Doe and Bob Roe, Reuters".to_string()],
+                None,
+                false,
+                &mut agencies
+            ),
+            vec!["Jane Doe", "Bob Roe"]
+        );
+        assert_eq!(agencies, vec!["Reuters"]);
         use crate::metadata::plausible_person;
         assert!(!plausible_person("Senior Research Executive", None, false));
         assert!(!plausible_person("Trial Attorney", None, false));
@@ -1732,6 +1767,7 @@ mod tests {
         assert_eq!(cut_name("Jeffrey ZeldmanNovember 2"), "Jeffrey Zeldman");
         assert_eq!(cut_name("Dec. 19, 2025"), "");
         assert_eq!(cut_name("Ann McNally"), "Ann McNally");
+        assert_eq!(cut_name("Ann McNally All articles"), "Ann McNally");
         assert_eq!(cut_name("Cara Dumaplin RN"), "Cara Dumaplin");
         assert_eq!(cut_name("Ann IndustrySelect"), "Ann IndustrySelect");
         assert!(name_like("Marna van der Merwe"));

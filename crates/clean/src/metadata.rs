@@ -738,6 +738,10 @@ pub(crate) fn plausible_person(name: &str, site: Option<&str>, typed_person: boo
         "correspondent",
         "unknown",
         "anonymous",
+        "noauthor",
+        // "No Author" less its role word.
+        "no",
+        "publisher",
         "author",
         "reporter",
         "writer",
@@ -916,6 +920,36 @@ fn drop_role_suffix(name: &str) -> &str {
 
 /// Author names from one source string list; agencies set apart. `typed_person`: the source
 /// says these are people (JSON-LD `Person`), so a name equal to the site's is a personal blog.
+/// Whether a credit names a company by its legal form or its web address ("Example Verlag
+/// GmbH", "example.de").
+pub(crate) fn company_like(name: &str) -> bool {
+    let lower = name.to_lowercase();
+    let web = !lower.contains(char::is_whitespace)
+        && lower.rsplit_once('.').is_some_and(|(a, tld)| {
+            !a.is_empty()
+                && (2..=6).contains(&tld.len())
+                && tld.chars().all(|c| c.is_ascii_alphabetic())
+        });
+    web || lower.split_whitespace().any(|w| {
+        matches!(
+            w.trim_end_matches(','),
+            "gmbh"
+                | "ag"
+                | "inc"
+                | "inc."
+                | "llc"
+                | "ltd"
+                | "ltd."
+                | "e.v."
+                | "verlag"
+                | "plc"
+                | "s.a."
+                | "srl"
+                | "b.v."
+        )
+    })
+}
+
 pub(crate) fn people(
     raws: &[String],
     site: Option<&str>,
@@ -924,12 +958,28 @@ pub(crate) fn people(
 ) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for raw in raws {
-        for name in split_names(raw) {
+        let parts = split_names(raw);
+        let several = parts.len() > 1;
+        let with_given = parts.iter().any(|p| crate::authors::is_first_name(p));
+        for (i, name) in parts.into_iter().enumerate() {
             if let Some(a) = agency_name(&name) {
                 if !agencies.iter().any(|x| x == a) {
                     agencies.push(a.to_string());
                 }
                 continue;
+            }
+            // "Example Verlag GmbH, Nürnberg, Germany", "Jobs & Hire": when a credit is split
+            // into parts, one-word parts are people only beside a known given name ("Jane &
+            // Jo") or as user names ("jdoe42"), and the parts after a company are its address.
+            if several
+                && !with_given
+                && !name.contains(char::is_whitespace)
+                && !crate::authors::user_name(&name, site)
+            {
+                continue;
+            }
+            if i == 0 && several && company_like(&name) {
+                break;
             }
             if crate::authors::is_credential(&name) {
                 continue;
