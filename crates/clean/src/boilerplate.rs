@@ -233,14 +233,21 @@ fn classify_words(words: &str) -> AttrClass {
         if raw.contains('[') || raw.contains(':') {
             continue;
         }
-        let t = raw.to_ascii_lowercase();
-        let found = Found::of(&t);
-        let has = |w: &str| found.has(w, &t);
+        // Class words are nearly always lower case already: no copy for those.
+        let t: std::borrow::Cow<'_, str> = if raw.bytes().any(|b| b.is_ascii_uppercase()) {
+            std::borrow::Cow::Owned(raw.to_ascii_lowercase())
+        } else {
+            std::borrow::Cow::Borrowed(raw)
+        };
+        let t: &str = &t;
         // Most class words (layout, utility, hashed CSS-module names) mention nothing we look
-        // for: one automaton pass rejects them before the detailed checks below.
-        if !mentions_anything(&t) && !is_ad_token(&t) && !is_exact_negative(&t) {
+        // for: the cheap exact checks and one automaton pass reject them before the
+        // overlapping search and the detailed checks below.
+        if !is_exact_negative(t) && !is_ad_token(t) && !mentions_anything(t) {
             continue;
         }
+        let found = Found::of(t);
+        let has = |w: &str| found.has(w, t);
         // State modifiers describe the page, not the box.
         if [
             "has-",
@@ -306,7 +313,7 @@ fn classify_words(words: &str) -> AttrClass {
             ac.strong_negative = true;
             ac.very_negative = true;
         }
-        if teaser_excerpt || is_ad_token(&t) || has_negative_word(&t) || is_exact_negative(&t) {
+        if teaser_excerpt || is_ad_token(t) || has_negative_word(t) || is_exact_negative(t) {
             ac.negative = true;
             ac.weight -= 25;
             if STRONG_NEGATIVE_PARTS.iter().any(|w| has(w)) {
@@ -327,7 +334,7 @@ fn classify_words(words: &str) -> AttrClass {
             || t.ends_with("-time")
             || t.ends_with("_time")
             || t.starts_with("time-")
-            || names_meta(&t)
+            || names_meta(t)
             || has("author")
         {
             // Author boxes and date lines: metadata, kept out of the body but read for
@@ -590,13 +597,9 @@ fn is_exact_negative(t: &str) -> bool {
 }
 
 fn is_ad_token(t: &str) -> bool {
-    if ["body", "content", "article", "text", "story"]
-        .iter()
-        .any(|w| t.contains(w))
-    {
-        return false;
-    }
-    t == "ad"
+    // The shape tests first: they are cheap and reject almost every word, so the substring
+    // tests (a searcher built per call with `str::contains`) run only on ad-shaped words.
+    let ad_shaped = t == "ad"
         || t == "ads"
         || t == "adv"
         || t == "advert"
@@ -608,11 +611,27 @@ fn is_ad_token(t: &str) -> bool {
         || t.ends_with("_ad")
         || t.ends_with("-ads")
         || t.ends_with("_ads")
-        || t.contains("-ad-")
-        || t.contains("_ad_")
+        || contains_short(t, b"-ad-")
+        || contains_short(t, b"_ad_")
         || t.starts_with("gpt-")
         || t.starts_with("widget-area")
-        || t.starts_with("google_ads")
+        || t.starts_with("google_ads");
+    ad_shaped
+        && ![
+            b"body".as_slice(),
+            b"content",
+            b"article",
+            b"text",
+            b"story",
+        ]
+        .iter()
+        .any(|w| contains_short(t, w))
+}
+
+/// `str::contains` for a short needle in a short word (class words are capped at 80 bytes):
+/// a plain window scan, with no searcher to set up per call.
+fn contains_short(t: &str, needle: &[u8]) -> bool {
+    t.as_bytes().windows(needle.len()).any(|w| w == needle)
 }
 
 /// Stock lines that are never article text, whatever container they sit in.
@@ -876,6 +895,32 @@ pub(crate) fn stop_heading(text: &str) -> Option<StopKind> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn ad_tokens() {
+        use super::is_ad_token;
+        for t in [
+            "ad",
+            "ads",
+            "ad-slot",
+            "top_ads",
+            "gpt-ad-1",
+            "sidebar-ad-box",
+            "google_ads_x",
+        ] {
+            assert!(is_ad_token(t), "{t}");
+        }
+        for t in [
+            "adobe",
+            "header",
+            "ad-content",
+            "article-ad-",
+            "shadow",
+            "load",
+            "story-ads",
+        ] {
+            assert!(!is_ad_token(t), "{t}");
+        }
+    }
 
     #[test]
     fn one_automaton_pass_answers_like_contains() {

@@ -67,8 +67,14 @@ static TAGS: std::sync::LazyLock<Vec<(LocalName, Tag)>> = std::sync::LazyLock::n
         (local_name!("div"), Tag::Div),
         (local_name!("a"), Tag::A),
         (local_name!("p"), Tag::P),
+        // Common inline tags (the default) listed early so their lookup stops here.
+        (local_name!("span"), Tag::Inline),
         (local_name!("li"), Tag::Li),
         (local_name!("img"), Tag::Img),
+        (local_name!("i"), Tag::Inline),
+        (local_name!("strong"), Tag::Inline),
+        (local_name!("em"), Tag::Inline),
+        (local_name!("b"), Tag::Inline),
         (local_name!("ul"), Tag::List),
         (local_name!("script"), Tag::Script),
         (local_name!("meta"), Tag::Meta),
@@ -353,7 +359,7 @@ pub(crate) fn walk(html: &Html) -> Doc {
         placeholders: Vec::new(),
     };
     let mut stack: Vec<Frame> = Vec::with_capacity(64);
-    let mut cache = FxHashMap::default();
+    let mut cache = FxHashMap::with_capacity_and_hasher(1024, Default::default());
     for edge in html.tree.root().traverse() {
         match edge {
             Edge::Open(node) => match node.value() {
@@ -392,11 +398,21 @@ fn push_text(doc: &mut Doc, top: &Frame, s: &str) {
     doc.events.push(Ev::Text(start as u32, end as u32));
     let mut n = 0u32;
     let mut commas = 0u32;
-    for c in s.chars() {
-        if !c.is_whitespace() {
-            n += 1;
-            if matches!(c, ',' | '，' | '、' | '،') {
-                commas += 1;
+    if s.is_ascii() {
+        // Most text nodes: bytes are characters, no decoding.
+        for &b in s.as_bytes() {
+            if !char::from(b).is_whitespace() {
+                n += 1;
+                commas += u32::from(b == b',');
+            }
+        }
+    } else {
+        for c in s.chars() {
+            if !c.is_whitespace() {
+                n += 1;
+                if matches!(c, ',' | '，' | '、' | '،') {
+                    commas += 1;
+                }
             }
         }
     }
@@ -779,16 +795,31 @@ fn person_marker(class: &str) -> bool {
         if w.eq_ignore_ascii_case("avatar") {
             return true;
         }
-        let w = w.to_ascii_lowercase();
+        // Compared without case and without a lower-case copy: this runs on every inline
+        // element's class.
         let Some((set, name)) = w.split_once('-') else {
             return false;
         };
-        matches!(
-            set,
-            "bi" | "fa" | "icon" | "ti" | "feather" | "glyphicon" | "mdi" | "ion"
-        ) && ["user", "person", "author"]
-            .iter()
-            .any(|p| name == *p || name.starts_with(&format!("{p}-")))
+        [
+            "bi",
+            "fa",
+            "icon",
+            "ti",
+            "feather",
+            "glyphicon",
+            "mdi",
+            "ion",
+        ]
+        .iter()
+        .any(|s| set.eq_ignore_ascii_case(s))
+            && ["user", "person", "author"].iter().any(|p| {
+                let n = name.as_bytes();
+                n.eq_ignore_ascii_case(p.as_bytes())
+                    || (n
+                        .get(..p.len())
+                        .is_some_and(|b| b.eq_ignore_ascii_case(p.as_bytes()))
+                        && n.get(p.len()) == Some(&b'-'))
+            })
     })
 }
 
@@ -845,7 +876,7 @@ pub(crate) fn author_link_key(href: &str) -> Option<String> {
         }
     }
     // The path after the scheme and host.
-    let path = match path.find("//") {
+    let path = match path.as_bytes().windows(2).position(|w| w == b"//") {
         Some(i) => path
             .get(i + 2..)
             .and_then(|r| r.find('/').and_then(|j| r.get(j..)))?,
@@ -877,12 +908,62 @@ fn segment_id<'a>(id: &'a str, prefix: &str) -> Option<&'a str> {
 }
 
 fn style_hidden(style: &str) -> bool {
-    let s: String = style
+    // Whitespace dropped and lower-cased as a stream (no copy of the style per element).
+    let mut display = CharMatcher::new("display:none");
+    let mut visibility = CharMatcher::new("visibility:hidden");
+    style
         .chars()
         .filter(|c| !c.is_whitespace())
         .flat_map(char::to_lowercase)
-        .collect();
-    s.contains("display:none") || s.contains("visibility:hidden")
+        .any(|c| display.step(c) | visibility.step(c))
+}
+
+/// A substring search over a stream of characters (Knuth-Morris-Pratt), for short ASCII
+/// needles.
+struct CharMatcher {
+    needle: &'static [u8],
+    fail: [u8; 32],
+    k: usize,
+}
+
+impl CharMatcher {
+    fn new(needle: &'static str) -> CharMatcher {
+        let needle = needle.as_bytes();
+        let needle = needle.get(..needle.len().min(32)).unwrap_or(needle);
+        let mut fail = [0u8; 32];
+        let mut k = 0usize;
+        for i in 1..needle.len() {
+            while k > 0 && needle.get(i) != needle.get(k) {
+                k = fail.get(k - 1).map_or(0, |&f| f as usize);
+            }
+            if needle.get(i) == needle.get(k) {
+                k += 1;
+            }
+            if let Some(f) = fail.get_mut(i) {
+                *f = k as u8;
+            }
+        }
+        CharMatcher { needle, fail, k: 0 }
+    }
+
+    /// Feeds one character; whether the needle ends with it.
+    fn step(&mut self, c: char) -> bool {
+        let at = |k: usize| self.needle.get(k).map(|&b| char::from(b));
+        while self.k > 0 && at(self.k) != Some(c) {
+            self.k = self.fail.get(self.k - 1).map_or(0, |&f| f as usize);
+        }
+        if at(self.k) == Some(c) {
+            self.k += 1;
+        }
+        if self.k == self.needle.len() {
+            self.k = self
+                .fail
+                .get(self.k.saturating_sub(1))
+                .map_or(0, |&f| f as usize);
+            return true;
+        }
+        false
+    }
 }
 
 fn close_element(doc: &mut Doc, stack: &mut Vec<Frame>) {
@@ -1211,6 +1292,20 @@ mod tests {
         assert_eq!(key("/news/jane-doe"), None);
         assert_eq!(key("/author/"), None);
         assert_eq!(key("https://example.com/"), None);
+    }
+
+    #[test]
+    fn hidden_styles_without_a_copy() {
+        use super::style_hidden;
+        assert!(style_hidden("display:none"));
+        assert!(style_hidden("color: red; Display : NONE ;"));
+        assert!(style_hidden("visibility:\thidden"));
+        assert!(style_hidden("displaydisplay:none"));
+        assert!(style_hidden("visibility:visibility:hidden"));
+        assert!(!style_hidden("display:block; visibility:visible"));
+        assert!(style_hidden("dis play:no ne-ish"));
+        assert!(!style_hidden("dİsplay:none"));
+        assert!(!style_hidden(""));
     }
 
     #[test]
