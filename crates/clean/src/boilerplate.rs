@@ -129,30 +129,84 @@ const POSITIVE_WORDS: &[&str] = &[
 ];
 const POSITIVE_PARTS: &[&str] = &["body", "content", "text"];
 
-/// Classifies an element by its attributes. `cache` remembers class strings already seen on
-/// the page, word by word (pages repeat a few hundred class words over thousands of elements).
+/// What a page's class and id words were classified as, so that each is classified once.
+#[derive(Default)]
+pub(crate) struct AttrCache {
+    /// By word (pages repeat a few hundred class words over thousands of elements).
+    words: rustc_hash::FxHashMap<String, AttrClass>,
+    /// By whole `class` value: a page's elements share a few hundred class lists, so one
+    /// lookup answers for all the list's words.
+    classes: rustc_hash::FxHashMap<String, AttrClass>,
+    /// Bytes of the keys in `classes` (bounded, like the number of words).
+    class_bytes: usize,
+}
+
+impl AttrCache {
+    pub(crate) fn new() -> AttrCache {
+        AttrCache {
+            words: rustc_hash::FxHashMap::with_capacity_and_hasher(1024, Default::default()),
+            classes: rustc_hash::FxHashMap::with_capacity_and_hasher(512, Default::default()),
+            class_bytes: 0,
+        }
+    }
+
+    fn word(&mut self, raw: &str) -> AttrClass {
+        match self.words.get(raw) {
+            Some(c) => *c,
+            None => {
+                let c = classify_words(raw);
+                if self.words.len() < 8192 {
+                    self.words.insert(raw.to_string(), c);
+                }
+                c
+            }
+        }
+    }
+
+    /// The words of a `class` value merged. Merging is order-free (flags are or-ed, weights
+    /// added), so merging this into an element's class equals merging word by word as long
+    /// as the weight cannot saturate: each word weighs at most 25 either way, so lists up to
+    /// [`CLASS_CACHE_MAX`] bytes (at most half as many words) stay far from `i16` limits.
+    fn class(&mut self, class: &str) -> AttrClass {
+        if let Some(c) = self.classes.get(class) {
+            return *c;
+        }
+        let mut ac = AttrClass::default();
+        for raw in class.split_ascii_whitespace() {
+            let c = self.word(raw);
+            merge(&mut ac, c);
+        }
+        if class.len() <= CLASS_CACHE_MAX && self.class_bytes + class.len() <= 1024 * 1024 {
+            self.class_bytes += class.len();
+            self.classes.insert(class.to_string(), ac);
+        }
+        ac
+    }
+}
+
+/// Longest `class` value cached whole (see [`AttrCache::class`]).
+const CLASS_CACHE_MAX: usize = 1000;
+
+/// Classifies an element by its attributes.
 pub(crate) fn classify_attrs_cached(
     class: &str,
     id: &str,
     role: &str,
     itemprop: &str,
-    cache: &mut rustc_hash::FxHashMap<String, AttrClass>,
+    cache: &mut AttrCache,
 ) -> AttrClass {
     let mut ac = classify_special(role, itemprop);
-    for raw in class
-        .split_ascii_whitespace()
-        .chain(id.split_ascii_whitespace())
-    {
-        let c = match cache.get(raw) {
-            Some(c) => *c,
-            None => {
-                let c = classify_words(raw);
-                if cache.len() < 8192 {
-                    cache.insert(raw.to_string(), c);
-                }
-                c
-            }
-        };
+    if class.len() <= CLASS_CACHE_MAX {
+        let c = cache.class(class);
+        merge(&mut ac, c);
+    } else {
+        for raw in class.split_ascii_whitespace() {
+            let c = cache.word(raw);
+            merge(&mut ac, c);
+        }
+    }
+    for raw in id.split_ascii_whitespace() {
+        let c = cache.word(raw);
         merge(&mut ac, c);
     }
     if ac.positive {
@@ -164,13 +218,7 @@ pub(crate) fn classify_attrs_cached(
 /// Classifies an element by its attributes (uncached).
 #[cfg(test)]
 pub(crate) fn classify_attrs(class: &str, id: &str, role: &str, itemprop: &str) -> AttrClass {
-    classify_attrs_cached(
-        class,
-        id,
-        role,
-        itemprop,
-        &mut rustc_hash::FxHashMap::default(),
-    )
+    classify_attrs_cached(class, id, role, itemprop, &mut AttrCache::new())
 }
 
 fn merge(ac: &mut AttrClass, c: AttrClass) {
@@ -421,7 +469,7 @@ static CLASSIFY_MATCHER: std::sync::LazyLock<
     let mut all: Vec<&'static str> = CLASSIFY_LISTS.concat();
     all.sort_unstable();
     all.dedup();
-    let ac = aho_corasick::AhoCorasick::new(&all).ok()?;
+    let ac = dfa(&all)?;
     Some((ac, all))
 });
 
@@ -481,7 +529,7 @@ fn names_meta(t: &str) -> bool {
 /// One automaton for all furniture words: class words are matched for every element of every
 /// page, and a hundred `contains` calls per word showed up as the stage's hottest spot.
 static NEG_MATCHER: std::sync::LazyLock<Option<aho_corasick::AhoCorasick>> =
-    std::sync::LazyLock::new(|| aho_corasick::AhoCorasick::new(NEG_ANYWHERE).ok());
+    std::sync::LazyLock::new(|| dfa(NEG_ANYWHERE));
 
 /// Every substring the detailed checks in `classify_words` look for.
 const ANY_WORDS: &[&str] = &[
@@ -553,8 +601,19 @@ static ANY_MATCHER: std::sync::LazyLock<Option<aho_corasick::AhoCorasick>> =
             .chain(NEG_ANYWHERE.iter())
             .copied()
             .collect();
-        aho_corasick::AhoCorasick::new(all).ok()
+        dfa(&all)
     });
+
+/// The class-word automata run on short words (a dozen bytes), hundreds of thousands of times
+/// per corpus: a full DFA answers in one table step per byte, where the default for this many
+/// patterns (a contiguous NFA) follows failure links. Same matches, a few KB more per
+/// automaton.
+fn dfa(patterns: &[&str]) -> Option<aho_corasick::AhoCorasick> {
+    aho_corasick::AhoCorasick::builder()
+        .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+        .build(patterns)
+        .ok()
+}
 
 fn mentions_anything(t: &str) -> bool {
     match ANY_MATCHER.as_ref() {

@@ -10,10 +10,9 @@
 
 use ego_tree::iter::Edge;
 use markup5ever::{local_name, LocalName};
-use rustc_hash::FxHashMap;
 use scraper::{Html, Node};
 
-use crate::boilerplate::{classify_attrs_cached, AttrClass};
+use crate::boilerplate::{classify_attrs_cached, AttrCache, AttrClass};
 
 /// Tags the extractor tells apart; everything else is `Inline` or `Block`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -359,7 +358,7 @@ pub(crate) fn walk(html: &Html) -> Doc {
         placeholders: Vec::new(),
     };
     let mut stack: Vec<Frame> = Vec::with_capacity(64);
-    let mut cache = FxHashMap::with_capacity_and_hasher(1024, Default::default());
+    let mut cache = AttrCache::new();
     for edge in html.tree.root().traverse() {
         match edge {
             Edge::Open(node) => match node.value() {
@@ -430,7 +429,7 @@ fn open_element(
     stack: &mut Vec<Frame>,
     el: &scraper::node::Element,
     node: ego_tree::NodeRef<'_, Node>,
-    cache: &mut FxHashMap<String, AttrClass>,
+    cache: &mut AttrCache,
 ) {
     let tag = Tag::from_local(&el.name.local);
     let idx = doc.elems.len() as u32;
