@@ -398,13 +398,9 @@ fn push_text(doc: &mut Doc, top: &Frame, s: &str) {
     let mut n = 0u32;
     let mut commas = 0u32;
     if s.is_ascii() {
-        // Most text nodes: bytes are characters, no decoding.
-        for &b in s.as_bytes() {
-            if !char::from(b).is_whitespace() {
-                n += 1;
-                commas += u32::from(b == b',');
-            }
-        }
+        // Most text nodes: bytes are characters, counted without decoding.
+        n = crate::normalise::non_space_chars(s) as u32;
+        commas = s.bytes().filter(|&b| b == b',').count() as u32;
     } else {
         for c in s.chars() {
             if !c.is_whitespace() {

@@ -148,6 +148,19 @@ pub fn normalise_text(s: &str) -> String {
     out
 }
 
+/// Characters that are not whitespace (`char::is_whitespace`): the stage's measure of text
+/// length. ASCII text (most of it) is counted by bytes, which the compiler vectorises.
+pub(crate) fn non_space_chars(s: &str) -> usize {
+    if s.is_ascii() {
+        let spaces = s.bytes().fold(0usize, |n, b| {
+            n + usize::from((b == b' ') | (b.wrapping_sub(0x09) < 5))
+        });
+        s.len() - spaces
+    } else {
+        s.chars().filter(|c| !c.is_whitespace()).count()
+    }
+}
+
 /// Whitespace-insensitive, case-insensitive key for comparing short strings (titles, lines).
 pub(crate) fn fold_key(s: &str) -> String {
     s.chars()
@@ -230,6 +243,21 @@ mod tests {
             "a ,b",
         ] {
             assert_eq!(normalise_inline(s), inline_by_chars(s), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn non_space_chars_like_chars() {
+        for s in [
+            "",
+            "a b\tc\n",
+            "\u{b}\u{c}\r x ",
+            "\u{1c}\u{1f}y",
+            "é \u{a0}z",
+            "  ",
+        ] {
+            let by_chars = s.chars().filter(|c| !c.is_whitespace()).count();
+            assert_eq!(non_space_chars(s), by_chars, "{s:?}");
         }
     }
 
