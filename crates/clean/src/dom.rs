@@ -735,8 +735,9 @@ fn uncaption_figure(doc: &mut Doc, stack: &mut [Frame]) {
     }
 }
 
-/// The attributes the walk reads, gathered in one pass (scraper's `attr` is a linear scan
-/// with a string compare per call, and the walk would otherwise make a dozen per element).
+/// The attributes the walk reads, gathered in one pass (scraper's `attr` makes an atom of the
+/// name and binary-searches the attributes on every call, and the walk would otherwise make a
+/// dozen calls per element; links alone ask for `rel` and `href`).
 #[derive(Default)]
 struct Attrs<'a> {
     class: &'a str,
@@ -747,6 +748,13 @@ struct Attrs<'a> {
     hidden: bool,
     aria_hidden: Option<&'a str>,
     style: Option<&'a str>,
+    /// Read through [`Attrs::get`]: un-namespaced attributes only, as `Element::attr` sees
+    /// them.
+    rel: Option<&'a str>,
+    href: Option<&'a str>,
+    src: Option<&'a str>,
+    content: Option<&'a str>,
+    datetime: Option<&'a str>,
     el: Option<&'a scraper::node::Element>,
 }
 
@@ -756,7 +764,9 @@ impl<'a> Attrs<'a> {
             el: Some(el),
             ..Attrs::default()
         };
-        for (name, value) in el.attrs() {
+        for (qual, value) in el.attrs.iter() {
+            let name: &str = &qual.local;
+            let value: &str = value;
             match name {
                 "class" => a.class = value,
                 "id" => a.id = value,
@@ -768,13 +778,30 @@ impl<'a> Attrs<'a> {
                 "style" => a.style = Some(value),
                 _ => {}
             }
+            if qual.prefix.is_none() && qual.ns == markup5ever::ns!() {
+                match name {
+                    "rel" => a.rel = Some(value),
+                    "href" => a.href = Some(value),
+                    "src" => a.src = Some(value),
+                    "content" => a.content = Some(value),
+                    "datetime" => a.datetime = Some(value),
+                    _ => {}
+                }
+            }
         }
         a
     }
 
-    /// Any other attribute (rarely needed: only for a few tags).
+    /// Any other attribute, by its plain (un-namespaced) name.
     fn get(&self, name: &str) -> Option<&'a str> {
-        self.el.and_then(|e| e.attr(name))
+        match name {
+            "rel" => self.rel,
+            "href" => self.href,
+            "src" => self.src,
+            "content" => self.content,
+            "datetime" => self.datetime,
+            _ => self.el.and_then(|e| e.attr(name)),
+        }
     }
 }
 
