@@ -129,30 +129,84 @@ const POSITIVE_WORDS: &[&str] = &[
 ];
 const POSITIVE_PARTS: &[&str] = &["body", "content", "text"];
 
-/// Classifies an element by its attributes. `cache` remembers class strings already seen on
-/// the page, word by word (pages repeat a few hundred class words over thousands of elements).
+/// What a page's class and id words were classified as, so that each is classified once.
+#[derive(Default)]
+pub(crate) struct AttrCache {
+    /// By word (pages repeat a few hundred class words over thousands of elements).
+    words: rustc_hash::FxHashMap<String, AttrClass>,
+    /// By whole `class` value: a page's elements share a few hundred class lists, so one
+    /// lookup answers for all the list's words.
+    classes: rustc_hash::FxHashMap<String, AttrClass>,
+    /// Bytes of the keys in `classes` (bounded, like the number of words).
+    class_bytes: usize,
+}
+
+impl AttrCache {
+    pub(crate) fn new() -> AttrCache {
+        AttrCache {
+            words: rustc_hash::FxHashMap::with_capacity_and_hasher(1024, Default::default()),
+            classes: rustc_hash::FxHashMap::with_capacity_and_hasher(512, Default::default()),
+            class_bytes: 0,
+        }
+    }
+
+    fn word(&mut self, raw: &str) -> AttrClass {
+        match self.words.get(raw) {
+            Some(c) => *c,
+            None => {
+                let c = classify_words(raw);
+                if self.words.len() < 8192 {
+                    self.words.insert(raw.to_string(), c);
+                }
+                c
+            }
+        }
+    }
+
+    /// The words of a `class` value merged. Merging is order-free (flags are or-ed, weights
+    /// added), so merging this into an element's class equals merging word by word as long
+    /// as the weight cannot saturate: each word weighs at most 25 either way, so lists up to
+    /// [`CLASS_CACHE_MAX`] bytes (at most half as many words) stay far from `i16` limits.
+    fn class(&mut self, class: &str) -> AttrClass {
+        if let Some(c) = self.classes.get(class) {
+            return *c;
+        }
+        let mut ac = AttrClass::default();
+        for raw in class.split_ascii_whitespace() {
+            let c = self.word(raw);
+            merge(&mut ac, c);
+        }
+        if class.len() <= CLASS_CACHE_MAX && self.class_bytes + class.len() <= 1024 * 1024 {
+            self.class_bytes += class.len();
+            self.classes.insert(class.to_string(), ac);
+        }
+        ac
+    }
+}
+
+/// Longest `class` value cached whole (see [`AttrCache::class`]).
+const CLASS_CACHE_MAX: usize = 1000;
+
+/// Classifies an element by its attributes.
 pub(crate) fn classify_attrs_cached(
     class: &str,
     id: &str,
     role: &str,
     itemprop: &str,
-    cache: &mut rustc_hash::FxHashMap<String, AttrClass>,
+    cache: &mut AttrCache,
 ) -> AttrClass {
     let mut ac = classify_special(role, itemprop);
-    for raw in class
-        .split_ascii_whitespace()
-        .chain(id.split_ascii_whitespace())
-    {
-        let c = match cache.get(raw) {
-            Some(c) => *c,
-            None => {
-                let c = classify_words(raw);
-                if cache.len() < 8192 {
-                    cache.insert(raw.to_string(), c);
-                }
-                c
-            }
-        };
+    if class.len() <= CLASS_CACHE_MAX {
+        let c = cache.class(class);
+        merge(&mut ac, c);
+    } else {
+        for raw in class.split_ascii_whitespace() {
+            let c = cache.word(raw);
+            merge(&mut ac, c);
+        }
+    }
+    for raw in id.split_ascii_whitespace() {
+        let c = cache.word(raw);
         merge(&mut ac, c);
     }
     if ac.positive {
@@ -164,13 +218,7 @@ pub(crate) fn classify_attrs_cached(
 /// Classifies an element by its attributes (uncached).
 #[cfg(test)]
 pub(crate) fn classify_attrs(class: &str, id: &str, role: &str, itemprop: &str) -> AttrClass {
-    classify_attrs_cached(
-        class,
-        id,
-        role,
-        itemprop,
-        &mut rustc_hash::FxHashMap::default(),
-    )
+    classify_attrs_cached(class, id, role, itemprop, &mut AttrCache::new())
 }
 
 fn merge(ac: &mut AttrClass, c: AttrClass) {
@@ -233,14 +281,21 @@ fn classify_words(words: &str) -> AttrClass {
         if raw.contains('[') || raw.contains(':') {
             continue;
         }
-        let t = raw.to_ascii_lowercase();
-        let found = Found::of(&t);
-        let has = |w: &str| found.has(w, &t);
+        // Class words are nearly always lower case already: no copy for those.
+        let t: std::borrow::Cow<'_, str> = if raw.bytes().any(|b| b.is_ascii_uppercase()) {
+            std::borrow::Cow::Owned(raw.to_ascii_lowercase())
+        } else {
+            std::borrow::Cow::Borrowed(raw)
+        };
+        let t: &str = &t;
         // Most class words (layout, utility, hashed CSS-module names) mention nothing we look
-        // for: one automaton pass rejects them before the detailed checks below.
-        if !mentions_anything(&t) && !is_ad_token(&t) && !is_exact_negative(&t) {
+        // for: the cheap exact checks and one automaton pass reject them before the
+        // overlapping search and the detailed checks below.
+        if !is_exact_negative(t) && !is_ad_token(t) && !mentions_anything(t) {
             continue;
         }
+        let found = Found::of(t);
+        let has = |w: &str| found.has(w, t);
         // State modifiers describe the page, not the box.
         if [
             "has-",
@@ -306,7 +361,7 @@ fn classify_words(words: &str) -> AttrClass {
             ac.strong_negative = true;
             ac.very_negative = true;
         }
-        if teaser_excerpt || is_ad_token(&t) || has_negative_word(&t) || is_exact_negative(&t) {
+        if teaser_excerpt || is_ad_token(t) || has_negative_word(t) || is_exact_negative(t) {
             ac.negative = true;
             ac.weight -= 25;
             if STRONG_NEGATIVE_PARTS.iter().any(|w| has(w)) {
@@ -327,7 +382,7 @@ fn classify_words(words: &str) -> AttrClass {
             || t.ends_with("-time")
             || t.ends_with("_time")
             || t.starts_with("time-")
-            || names_meta(&t)
+            || names_meta(t)
             || has("author")
         {
             // Author boxes and date lines: metadata, kept out of the body but read for
@@ -414,7 +469,7 @@ static CLASSIFY_MATCHER: std::sync::LazyLock<
     let mut all: Vec<&'static str> = CLASSIFY_LISTS.concat();
     all.sort_unstable();
     all.dedup();
-    let ac = aho_corasick::AhoCorasick::new(&all).ok()?;
+    let ac = dfa(&all)?;
     Some((ac, all))
 });
 
@@ -474,7 +529,7 @@ fn names_meta(t: &str) -> bool {
 /// One automaton for all furniture words: class words are matched for every element of every
 /// page, and a hundred `contains` calls per word showed up as the stage's hottest spot.
 static NEG_MATCHER: std::sync::LazyLock<Option<aho_corasick::AhoCorasick>> =
-    std::sync::LazyLock::new(|| aho_corasick::AhoCorasick::new(NEG_ANYWHERE).ok());
+    std::sync::LazyLock::new(|| dfa(NEG_ANYWHERE));
 
 /// Every substring the detailed checks in `classify_words` look for.
 const ANY_WORDS: &[&str] = &[
@@ -546,8 +601,19 @@ static ANY_MATCHER: std::sync::LazyLock<Option<aho_corasick::AhoCorasick>> =
             .chain(NEG_ANYWHERE.iter())
             .copied()
             .collect();
-        aho_corasick::AhoCorasick::new(all).ok()
+        dfa(&all)
     });
+
+/// The class-word automata run on short words (a dozen bytes), hundreds of thousands of times
+/// per corpus: a full DFA answers in one table step per byte, where the default for this many
+/// patterns (a contiguous NFA) follows failure links. Same matches, a few KB more per
+/// automaton.
+fn dfa(patterns: &[&str]) -> Option<aho_corasick::AhoCorasick> {
+    aho_corasick::AhoCorasick::builder()
+        .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+        .build(patterns)
+        .ok()
+}
 
 fn mentions_anything(t: &str) -> bool {
     match ANY_MATCHER.as_ref() {
@@ -590,13 +656,9 @@ fn is_exact_negative(t: &str) -> bool {
 }
 
 fn is_ad_token(t: &str) -> bool {
-    if ["body", "content", "article", "text", "story"]
-        .iter()
-        .any(|w| t.contains(w))
-    {
-        return false;
-    }
-    t == "ad"
+    // The shape tests first: they are cheap and reject almost every word, so the substring
+    // tests (a searcher built per call with `str::contains`) run only on ad-shaped words.
+    let ad_shaped = t == "ad"
         || t == "ads"
         || t == "adv"
         || t == "advert"
@@ -608,11 +670,27 @@ fn is_ad_token(t: &str) -> bool {
         || t.ends_with("_ad")
         || t.ends_with("-ads")
         || t.ends_with("_ads")
-        || t.contains("-ad-")
-        || t.contains("_ad_")
+        || contains_short(t, b"-ad-")
+        || contains_short(t, b"_ad_")
         || t.starts_with("gpt-")
         || t.starts_with("widget-area")
-        || t.starts_with("google_ads")
+        || t.starts_with("google_ads");
+    ad_shaped
+        && ![
+            b"body".as_slice(),
+            b"content",
+            b"article",
+            b"text",
+            b"story",
+        ]
+        .iter()
+        .any(|w| contains_short(t, w))
+}
+
+/// `str::contains` for a short needle in a short word (class words are capped at 80 bytes):
+/// a plain window scan, with no searcher to set up per call.
+fn contains_short(t: &str, needle: &[u8]) -> bool {
+    t.as_bytes().windows(needle.len()).any(|w| w == needle)
 }
 
 /// Stock lines that are never article text, whatever container they sit in.
@@ -876,6 +954,32 @@ pub(crate) fn stop_heading(text: &str) -> Option<StopKind> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn ad_tokens() {
+        use super::is_ad_token;
+        for t in [
+            "ad",
+            "ads",
+            "ad-slot",
+            "top_ads",
+            "gpt-ad-1",
+            "sidebar-ad-box",
+            "google_ads_x",
+        ] {
+            assert!(is_ad_token(t), "{t}");
+        }
+        for t in [
+            "adobe",
+            "header",
+            "ad-content",
+            "article-ad-",
+            "shadow",
+            "load",
+            "story-ads",
+        ] {
+            assert!(!is_ad_token(t), "{t}");
+        }
+    }
 
     #[test]
     fn one_automaton_pass_answers_like_contains() {

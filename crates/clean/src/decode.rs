@@ -133,14 +133,29 @@ fn looks_binary(bytes: &[u8]) -> bool {
         return false;
     }
     let head = bytes.get(..bytes.len().min(64 * 1024)).unwrap_or(bytes);
-    let nul = head.iter().filter(|&&b| b == 0).count();
+    // C0 controls other than the whitespace ones and ESC (NUL included). Counted eight bytes
+    // at a time: a word with no byte below 0x20 (almost all of a text page) is skipped with
+    // one test instead of a compare per byte.
+    let is_ctrl = |b: u8| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0C | 0x1B);
+    let mut ctrl = 0usize;
+    let mut words = head.chunks_exact(8);
+    for w in &mut words {
+        let x = u64::from_le_bytes(<[u8; 8]>::try_from(w).unwrap_or([0; 8]));
+        // Non-zero exactly when some byte is below 0x20 (the classic "has a byte less than n"
+        // test: a borrow only reaches bytes above one that is already below 0x20).
+        if x.wrapping_sub(0x2020_2020_2020_2020) & !x & 0x8080_8080_8080_8080 != 0 {
+            ctrl += w.iter().filter(|&&b| is_ctrl(b)).count();
+        }
+    }
+    ctrl += words.remainder().iter().filter(|&&b| is_ctrl(b)).count();
+    let nul = if ctrl == 0 {
+        0
+    } else {
+        memchr::memchr_iter(0, head).count()
+    };
     if nul > 0 && nul * 100 > head.len().max(1) / 10 {
         return true;
     }
-    let ctrl = head
-        .iter()
-        .filter(|&&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0C | 0x1B))
-        .count();
     ctrl * 20 > head.len().max(1)
 }
 
@@ -218,6 +233,23 @@ mod tests {
         let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode(page);
         let d = decode(&bytes, None, true).unwrap();
         assert!(d.text.contains("Überraschung"), "{}", d.text);
+    }
+
+    #[test]
+    fn control_bytes_counted_in_words_and_tail() {
+        let mut page = "<p>text with a tab\tand é</p>\n".repeat(40).into_bytes();
+        assert!(!looks_binary(&page));
+        // One control byte in twenty marks a binary file, wherever it sits in a word.
+        let n = page.len() / 20 + 1;
+        for i in 0..n {
+            let at = (i * 19 + 3) % page.len();
+            page[at] = 0x01;
+        }
+        assert!(looks_binary(&page));
+        let mut tail = b"abcdefgh".repeat(4);
+        tail.extend_from_slice(&[0x02, 0x03]);
+        assert!(looks_binary(&tail));
+        assert!(!looks_binary(b"abcdefgh\x1b[0m"));
     }
 
     #[test]

@@ -10,10 +10,9 @@
 
 use ego_tree::iter::Edge;
 use markup5ever::{local_name, LocalName};
-use rustc_hash::FxHashMap;
 use scraper::{Html, Node};
 
-use crate::boilerplate::{classify_attrs_cached, AttrClass};
+use crate::boilerplate::{classify_attrs_cached, AttrCache, AttrClass};
 
 /// Tags the extractor tells apart; everything else is `Inline` or `Block`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,8 +66,14 @@ static TAGS: std::sync::LazyLock<Vec<(LocalName, Tag)>> = std::sync::LazyLock::n
         (local_name!("div"), Tag::Div),
         (local_name!("a"), Tag::A),
         (local_name!("p"), Tag::P),
+        // Common inline tags (the default) listed early so their lookup stops here.
+        (local_name!("span"), Tag::Inline),
         (local_name!("li"), Tag::Li),
         (local_name!("img"), Tag::Img),
+        (local_name!("i"), Tag::Inline),
+        (local_name!("strong"), Tag::Inline),
+        (local_name!("em"), Tag::Inline),
+        (local_name!("b"), Tag::Inline),
         (local_name!("ul"), Tag::List),
         (local_name!("script"), Tag::Script),
         (local_name!("meta"), Tag::Meta),
@@ -353,7 +358,7 @@ pub(crate) fn walk(html: &Html) -> Doc {
         placeholders: Vec::new(),
     };
     let mut stack: Vec<Frame> = Vec::with_capacity(64);
-    let mut cache = FxHashMap::default();
+    let mut cache = AttrCache::new();
     for edge in html.tree.root().traverse() {
         match edge {
             Edge::Open(node) => match node.value() {
@@ -392,11 +397,17 @@ fn push_text(doc: &mut Doc, top: &Frame, s: &str) {
     doc.events.push(Ev::Text(start as u32, end as u32));
     let mut n = 0u32;
     let mut commas = 0u32;
-    for c in s.chars() {
-        if !c.is_whitespace() {
-            n += 1;
-            if matches!(c, ',' | '，' | '、' | '،') {
-                commas += 1;
+    if s.is_ascii() {
+        // Most text nodes: bytes are characters, counted without decoding.
+        n = crate::normalise::non_space_chars(s) as u32;
+        commas = s.bytes().filter(|&b| b == b',').count() as u32;
+    } else {
+        for c in s.chars() {
+            if !c.is_whitespace() {
+                n += 1;
+                if matches!(c, ',' | '，' | '、' | '،') {
+                    commas += 1;
+                }
             }
         }
     }
@@ -414,7 +425,7 @@ fn open_element(
     stack: &mut Vec<Frame>,
     el: &scraper::node::Element,
     node: ego_tree::NodeRef<'_, Node>,
-    cache: &mut FxHashMap<String, AttrClass>,
+    cache: &mut AttrCache,
 ) {
     let tag = Tag::from_local(&el.name.local);
     let idx = doc.elems.len() as u32;
@@ -724,8 +735,9 @@ fn uncaption_figure(doc: &mut Doc, stack: &mut [Frame]) {
     }
 }
 
-/// The attributes the walk reads, gathered in one pass (scraper's `attr` is a linear scan
-/// with a string compare per call, and the walk would otherwise make a dozen per element).
+/// The attributes the walk reads, gathered in one pass (scraper's `attr` makes an atom of the
+/// name and binary-searches the attributes on every call, and the walk would otherwise make a
+/// dozen calls per element; links alone ask for `rel` and `href`).
 #[derive(Default)]
 struct Attrs<'a> {
     class: &'a str,
@@ -736,6 +748,13 @@ struct Attrs<'a> {
     hidden: bool,
     aria_hidden: Option<&'a str>,
     style: Option<&'a str>,
+    /// Read through [`Attrs::get`]: un-namespaced attributes only, as `Element::attr` sees
+    /// them.
+    rel: Option<&'a str>,
+    href: Option<&'a str>,
+    src: Option<&'a str>,
+    content: Option<&'a str>,
+    datetime: Option<&'a str>,
     el: Option<&'a scraper::node::Element>,
 }
 
@@ -745,7 +764,9 @@ impl<'a> Attrs<'a> {
             el: Some(el),
             ..Attrs::default()
         };
-        for (name, value) in el.attrs() {
+        for (qual, value) in el.attrs.iter() {
+            let name: &str = &qual.local;
+            let value: &str = value;
             match name {
                 "class" => a.class = value,
                 "id" => a.id = value,
@@ -757,13 +778,30 @@ impl<'a> Attrs<'a> {
                 "style" => a.style = Some(value),
                 _ => {}
             }
+            if qual.prefix.is_none() && qual.ns == markup5ever::ns!() {
+                match name {
+                    "rel" => a.rel = Some(value),
+                    "href" => a.href = Some(value),
+                    "src" => a.src = Some(value),
+                    "content" => a.content = Some(value),
+                    "datetime" => a.datetime = Some(value),
+                    _ => {}
+                }
+            }
         }
         a
     }
 
-    /// Any other attribute (rarely needed: only for a few tags).
+    /// Any other attribute, by its plain (un-namespaced) name.
     fn get(&self, name: &str) -> Option<&'a str> {
-        self.el.and_then(|e| e.attr(name))
+        match name {
+            "rel" => self.rel,
+            "href" => self.href,
+            "src" => self.src,
+            "content" => self.content,
+            "datetime" => self.datetime,
+            _ => self.el.and_then(|e| e.attr(name)),
+        }
     }
 }
 
@@ -779,16 +817,31 @@ fn person_marker(class: &str) -> bool {
         if w.eq_ignore_ascii_case("avatar") {
             return true;
         }
-        let w = w.to_ascii_lowercase();
+        // Compared without case and without a lower-case copy: this runs on every inline
+        // element's class.
         let Some((set, name)) = w.split_once('-') else {
             return false;
         };
-        matches!(
-            set,
-            "bi" | "fa" | "icon" | "ti" | "feather" | "glyphicon" | "mdi" | "ion"
-        ) && ["user", "person", "author"]
-            .iter()
-            .any(|p| name == *p || name.starts_with(&format!("{p}-")))
+        [
+            "bi",
+            "fa",
+            "icon",
+            "ti",
+            "feather",
+            "glyphicon",
+            "mdi",
+            "ion",
+        ]
+        .iter()
+        .any(|s| set.eq_ignore_ascii_case(s))
+            && ["user", "person", "author"].iter().any(|p| {
+                let n = name.as_bytes();
+                n.eq_ignore_ascii_case(p.as_bytes())
+                    || (n
+                        .get(..p.len())
+                        .is_some_and(|b| b.eq_ignore_ascii_case(p.as_bytes()))
+                        && n.get(p.len()) == Some(&b'-'))
+            })
     })
 }
 
@@ -845,7 +898,7 @@ pub(crate) fn author_link_key(href: &str) -> Option<String> {
         }
     }
     // The path after the scheme and host.
-    let path = match path.find("//") {
+    let path = match path.as_bytes().windows(2).position(|w| w == b"//") {
         Some(i) => path
             .get(i + 2..)
             .and_then(|r| r.find('/').and_then(|j| r.get(j..)))?,
@@ -877,12 +930,62 @@ fn segment_id<'a>(id: &'a str, prefix: &str) -> Option<&'a str> {
 }
 
 fn style_hidden(style: &str) -> bool {
-    let s: String = style
+    // Whitespace dropped and lower-cased as a stream (no copy of the style per element).
+    let mut display = CharMatcher::new("display:none");
+    let mut visibility = CharMatcher::new("visibility:hidden");
+    style
         .chars()
         .filter(|c| !c.is_whitespace())
         .flat_map(char::to_lowercase)
-        .collect();
-    s.contains("display:none") || s.contains("visibility:hidden")
+        .any(|c| display.step(c) | visibility.step(c))
+}
+
+/// A substring search over a stream of characters (Knuth-Morris-Pratt), for short ASCII
+/// needles.
+struct CharMatcher {
+    needle: &'static [u8],
+    fail: [u8; 32],
+    k: usize,
+}
+
+impl CharMatcher {
+    fn new(needle: &'static str) -> CharMatcher {
+        let needle = needle.as_bytes();
+        let needle = needle.get(..needle.len().min(32)).unwrap_or(needle);
+        let mut fail = [0u8; 32];
+        let mut k = 0usize;
+        for i in 1..needle.len() {
+            while k > 0 && needle.get(i) != needle.get(k) {
+                k = fail.get(k - 1).map_or(0, |&f| f as usize);
+            }
+            if needle.get(i) == needle.get(k) {
+                k += 1;
+            }
+            if let Some(f) = fail.get_mut(i) {
+                *f = k as u8;
+            }
+        }
+        CharMatcher { needle, fail, k: 0 }
+    }
+
+    /// Feeds one character; whether the needle ends with it.
+    fn step(&mut self, c: char) -> bool {
+        let at = |k: usize| self.needle.get(k).map(|&b| char::from(b));
+        while self.k > 0 && at(self.k) != Some(c) {
+            self.k = self.fail.get(self.k - 1).map_or(0, |&f| f as usize);
+        }
+        if at(self.k) == Some(c) {
+            self.k += 1;
+        }
+        if self.k == self.needle.len() {
+            self.k = self
+                .fail
+                .get(self.k.saturating_sub(1))
+                .map_or(0, |&f| f as usize);
+            return true;
+        }
+        false
+    }
 }
 
 fn close_element(doc: &mut Doc, stack: &mut Vec<Frame>) {
@@ -1211,6 +1314,20 @@ mod tests {
         assert_eq!(key("/news/jane-doe"), None);
         assert_eq!(key("/author/"), None);
         assert_eq!(key("https://example.com/"), None);
+    }
+
+    #[test]
+    fn hidden_styles_without_a_copy() {
+        use super::style_hidden;
+        assert!(style_hidden("display:none"));
+        assert!(style_hidden("color: red; Display : NONE ;"));
+        assert!(style_hidden("visibility:\thidden"));
+        assert!(style_hidden("displaydisplay:none"));
+        assert!(style_hidden("visibility:visibility:hidden"));
+        assert!(!style_hidden("display:block; visibility:visible"));
+        assert!(style_hidden("dis play:no ne-ish"));
+        assert!(!style_hidden("dİsplay:none"));
+        assert!(!style_hidden(""));
     }
 
     #[test]

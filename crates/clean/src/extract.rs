@@ -433,7 +433,7 @@ impl Emitter<'_> {
         if starts_ws && !self.cur.is_empty() && !self.cur.ends_with(' ') {
             self.cur.push(' ');
         }
-        let chars = n.chars().filter(|c| !c.is_whitespace()).count();
+        let chars = crate::normalise::non_space_chars(&n);
         self.cur_chars += chars;
         if self.link_depth > 0 {
             self.cur_link += chars;
