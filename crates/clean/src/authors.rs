@@ -1352,6 +1352,17 @@ fn label_rest(line: &str) -> Option<&str> {
 
 /// "March 3, 2024 By Jane Doe": a byline after a short date or label on the same line.
 fn mid_line_by(line: &str) -> Option<&str> {
+    // Every form below has "by " in it, and most lines of a page have none: one search for
+    // it first (this runs on every line of the page).
+    static Y_SPACE: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"y "));
+    let bytes = line.as_bytes();
+    let has_by = Y_SPACE
+        .find_iter(bytes)
+        .any(|i| i > 0 && matches!(bytes.get(i - 1), Some(b'b' | b'B')));
+    if !has_by {
+        return None;
+    }
     // "This post was written by Jane Doe, …" in an author box.
     // The label is ASCII, so a byte-window compare finds it without lower-casing (and so
     // without allocating for) every line of the page.
