@@ -327,20 +327,13 @@ fn lone_author(doc: &Doc, site: Option<&str>) -> Option<Vec<String>> {
     // (where, what) of every author element and labelled line.
     let mut raws: Vec<(usize, String)> = Vec::new();
     for f in &doc.meta.authors {
-        if is_bio_part(&f.hint) || in_menu(doc, f.elem) {
+        if in_menu(doc, f.elem) {
             continue;
         }
-        let t = f.text.trim();
-        let t = after_leading_date(t).unwrap_or(t);
-        if t.is_empty() || t.chars().count() > 100 {
+        let Some((_, raw)) = element_name(f) else {
             continue;
-        }
-        let raw = match label_rest(t).or_else(|| mid_line_by(t)) {
-            Some(rest) => cut_name(rest),
-            None if starts_with_label(t) => continue,
-            None => cut_name(t),
         };
-        if names_linked_page(f, raw) && (!weak_author(f) || personal_name(raw)) {
+        if !f.weak || personal_name(raw) {
             let pos = doc
                 .elems
                 .get(f.elem as usize)
@@ -920,11 +913,7 @@ fn names_in(c: &Candidate, site: Option<&str>, agencies: &mut Vec<String>) -> Ve
 /// inside the word ("BeauHD", "JaneDoe42"), or lower case with digits or underscores
 /// ("jdoe_42"), and not the site's own name (brands are written "CamelCase" as often: the site
 /// that names itself so is not an author).
-pub(crate) fn user_name(w: &str, site: Option<&str>) -> bool {
-    handle_like(w, site)
-}
-
-fn handle_like(w: &str, site: Option<&str>) -> bool {
+pub(crate) fn handle_like(w: &str, site: Option<&str>) -> bool {
     let n = w.chars().count();
     if !(3..=30).contains(&n) || !w.chars().all(|c| c.is_alphanumeric() || c == '_') {
         return false;
@@ -963,13 +952,10 @@ fn handle_like(w: &str, site: Option<&str>) -> bool {
         .is_none_or(|s| s.is_empty() || (!s.contains(&k) && !k.contains(&s)))
 }
 
-fn author_element(
-    doc: &Doc,
-    f: &Found,
-    scope: u32,
-    rank_at: &dyn Fn(usize) -> Option<usize>,
-) -> Option<Candidate> {
-    let e = doc.elems.get(f.elem as usize)?;
+/// The name an author element shows, with the text it was read from; `None` for the bio or
+/// job-title part of an author box, a label with no name after it, or a link whose text is
+/// not the name its address spells.
+fn element_name(f: &Found) -> Option<(&str, &str)> {
     if is_bio_part(&f.hint) {
         return None;
     }
@@ -980,21 +966,34 @@ fn author_element(
         .iter()
         .find_map(|p| t.strip_prefix(p))
         .unwrap_or(t);
-    // Names start with a capital (lower-case strings in author boxes are labels).
-    if t.is_empty() || t.chars().count() > 100 || t.starts_with(char::is_lowercase) {
+    if t.is_empty() || t.chars().count() > 100 {
         return None;
     }
     let raw = match label_rest(t).or_else(|| mid_line_by(t)) {
-        Some(rest) if !rest.is_empty() => cut_name(rest).to_string(),
+        Some(rest) if !rest.is_empty() => cut_name(rest),
         Some(_) => return None,
         // "Posted by the editors": a label with no name after it.
         None if starts_with_label(t) => return None,
-        None => cut_name(t).to_string(),
+        None => cut_name(t),
     };
-    if !names_linked_page(f, &raw) {
+    names_linked_page(f, raw).then_some((t, raw))
+}
+
+fn author_element(
+    doc: &Doc,
+    f: &Found,
+    scope: u32,
+    rank_at: &dyn Fn(usize) -> Option<usize>,
+) -> Option<Candidate> {
+    let e = doc.elems.get(f.elem as usize)?;
+    let (t, raw) = element_name(f)?;
+    // Names start with a capital (lower-case strings in author boxes are labels, "von Jane
+    // Doe" among them: the page-wide scan reads those through `people`).
+    if t.starts_with(char::is_lowercase) {
         return None;
     }
-    let whole = raw == t && !weak_author(f);
+    let whole = raw == t && !f.weak;
+    let raw = raw.to_string();
     let pos = e.text_start as usize;
     let rank = match rank_at(pos) {
         Some(r) => r,
@@ -1005,7 +1004,7 @@ fn author_element(
     // Beside the headline a name shaped like one will do (the given-name list is English);
     // elsewhere an icon or a box's first line must give a known given name.
     let near = rank <= NAME_DATE_REACH && name_shaped(&raw);
-    if weak_author(f) && !near && !personal_name(&raw) {
+    if f.weak && !near && !personal_name(&raw) {
         return None;
     }
     Some(Candidate {
@@ -1242,10 +1241,6 @@ fn name_beside_date(line: &str) -> Option<&str> {
         let undated = !p.chars().any(|c| c.is_ascii_digit());
         ((2..=4).contains(&words) && undated && n.len() * 2 >= p.len() && name_like(n)).then_some(n)
     })
-}
-
-fn weak_author(f: &Found) -> bool {
-    f.hint.contains(crate::dom::WEAK_AUTHOR)
 }
 
 /// Whether an author element found as a link to a person's page (its `attr` is the name in

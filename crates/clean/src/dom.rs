@@ -263,10 +263,15 @@ pub(crate) enum Ev {
 pub(crate) struct Found {
     pub elem: u32,
     pub text: String,
-    /// The `datetime` attribute for `<time>`.
+    /// The `datetime` attribute for `<time>`; for a link to an author's page, the name its
+    /// address spells (folded, see [`author_link_key`]).
     pub attr: String,
     /// Class, id and itemprop words, lower case (for the role of a date).
     pub hint: String,
+    /// An author element known only by a person icon or avatar beside it, or read from the
+    /// first line of a long author box: account menus and box headings look the same, so
+    /// only a person's full name is taken from it.
+    pub weak: bool,
 }
 
 /// What the walk gathered from the head and the page furniture.
@@ -333,6 +338,8 @@ struct Frame {
     /// Collect the subtree's text on close into one of the `RawMeta` lists.
     collect: Collect,
     attr: String,
+    /// See [`Found::weak`].
+    weak: bool,
     hint: String,
 }
 
@@ -639,7 +646,7 @@ fn open_element(
     if matches!(tag, Tag::Inline | Tag::Skip | Tag::Img) && person_marker(class) {
         if let Some(p) = stack.last_mut().filter(|p| p.collect == Collect::None) {
             p.collect = Collect::Author;
-            p.hint = WEAK_AUTHOR.to_string();
+            p.weak = true;
         }
     }
     let mute = parent_mute || matches!(tag, Tag::Script | Tag::Style | Tag::Skip | Tag::Head);
@@ -699,6 +706,7 @@ fn open_element(
         collect,
         attr,
         hint,
+        weak: false,
     });
 }
 
@@ -804,11 +812,6 @@ impl<'a> Attrs<'a> {
         }
     }
 }
-
-/// Marks (in [`Found::hint`]) an author element known only by a person icon or avatar beside
-/// it, or read from the first line of a long author box: account menus and box headings look
-/// the same, so only a person's full name is taken from it.
-pub(crate) const WEAK_AUTHOR: &str = " weak-author";
 
 /// Whether class words name a person icon of an icon font (`bi-person`, `fa-user`,
 /// `icon-author`) or an avatar picture.
@@ -1008,7 +1011,7 @@ fn close_element(doc: &mut Doc, stack: &mut Vec<Frame>) {
     // Short texts for metadata, whatever the pruning (bylines often sit in pruned headers).
     if frame.collect != Collect::None {
         let mut raw = doc.text.get(text_range.0..text_range.1).unwrap_or("");
-        let mut hint = frame.hint;
+        let mut weak = frame.weak;
         // An author box that runs on into the bio: its first line may be the name.
         if frame.collect == Collect::Author && raw.len() > MAX_SHORT_TEXT {
             if let Some(first) = raw
@@ -1018,7 +1021,7 @@ fn close_element(doc: &mut Doc, stack: &mut Vec<Frame>) {
                 .filter(|l| l.len() < raw.trim().len())
             {
                 raw = first;
-                hint.push_str(WEAK_AUTHOR);
+                weak = true;
             }
         }
         if raw.len() <= MAX_SHORT_TEXT * 4 {
@@ -1028,7 +1031,8 @@ fn close_element(doc: &mut Doc, stack: &mut Vec<Frame>) {
                     elem: idx,
                     text,
                     attr: frame.attr,
-                    hint,
+                    hint: frame.hint,
+                    weak,
                 };
                 let list = match frame.collect {
                     Collect::Title => {

@@ -974,7 +974,7 @@ pub(crate) fn people(
             if several
                 && !with_given
                 && !name.contains(char::is_whitespace)
-                && !crate::authors::user_name(&name, site)
+                && !crate::authors::handle_like(&name, site)
             {
                 continue;
             }
